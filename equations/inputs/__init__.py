@@ -1,0 +1,1 @@
+"""Inputs models of the neurosims library."""

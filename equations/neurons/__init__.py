@@ -1,0 +1,1 @@
+"""Neurons models of the neurosims library."""

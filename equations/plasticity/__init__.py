@@ -1,0 +1,1 @@
+"""Plasticity models of the neurosims library."""

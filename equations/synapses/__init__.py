@@ -1,0 +1,1 @@
+"""Synapses models of the neurosims library."""

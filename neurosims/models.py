@@ -1,0 +1,474 @@
+"""The model library: load model files, check them, compose them, hand them to Brian2.
+
+A model file (``equations/<kind>/<name>.py``, or a user's own copy anywhere) is data only::
+
+    \"\"\"One-line summary.  Longer description.\"\"\"
+    from brian2 import Hz
+    KIND = "neuron"                      # neuron | input | synapse | plasticity
+    CITATION = "Author (year). Title. Journal. doi:..."
+    EQUATIONS = \"\"\"
+    dV/dt = -lambda_v*V + I_ff : 1       # membrane potential
+    \"\"\"
+    THRESHOLD = "V > v_th"               # optional: THRESHOLD, RESET, REFRACTORY, ON_PRE, ON_POST
+    PARAMETERS = {"lambda_v": (50 * Hz, "leak rate", "Paper 2012, Eq. 1")}
+    PRE = "x : 1"                        # synapses: what they read from their pre/post groups
+    POST = "V : 1"
+    SYNAPSE = "w : 1"                    # plasticity: the synaptic variables the rule changes
+    TIMED_ARRAYS = {"c_in": Hz}          # functions of time the experiment provides
+
+Parameters become shared variables of the group that runs the model, so every value can be
+changed between runs of a compiled simulation without recompiling; the equations name them.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib.resources
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import brian2
+import numpy as np
+from brian2 import Equations, Quantity, get_dimensions
+from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
+
+from neurosims.errors import NeurosimsError
+
+KINDS = ("neuron", "input", "synapse", "plasticity")
+CODE_FIELDS = ("THRESHOLD", "RESET", "REFRACTORY", "ON_PRE", "ON_POST")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One entry of a model's parameter table."""
+
+    name: str
+    value: Quantity
+    description: str
+    source: str
+
+    @property
+    def unit(self) -> str:
+        return unit_string(self.value)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model file, loaded: equations, code strings and parameters, with where they came from."""
+
+    name: str
+    kind: str
+    path: Path
+    description: str
+    citation: str
+    equations: str
+    parameters: dict[str, Parameter]
+    threshold: str | None = None
+    reset: str | None = None
+    refractory: str | None = None
+    on_pre: str | None = None
+    on_post: str | None = None
+    pre: str = ""
+    post: str = ""
+    synapse: str = ""
+    learn_on_pre: str | None = None  # a plasticity rule's code, once attached to a synapse
+    learn_on_post: str | None = None
+    timed_arrays: dict[str, Quantity] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        return self.description.strip().splitlines()[0] if self.description.strip() else ""
+
+    def brian_equations(self) -> Equations:
+        """The model's equations plus one shared variable per parameter."""
+        lines = [self.equations]
+        lines += [f"{p.name} : {p.unit} (shared)" for p in self.parameters.values()]
+        return Equations("\n".join(lines))
+
+    def substitute(self, **names: str) -> Model:
+        """A variant with variables and parameters renamed (``tau='tau_e'``), as Brian2's
+        ``Equations(EQS, tau='tau_e')`` does, applied to every string of the model."""
+        bad = sorted(set(names) - self.names())
+        if bad:
+            raise NeurosimsError(
+                f"{self.path}: cannot substitute {', '.join(bad)}: model {self.name} has no such "
+                f"name (it has {', '.join(sorted(self.names()))})"
+            )
+        sub = lambda code: _word_substitute(code, names) if code else code  # noqa: E731
+        params = {
+            names.get(k, k): dataclasses.replace(p, name=names.get(k, k))
+            for k, p in self.parameters.items()
+        }
+        return dataclasses.replace(
+            self,
+            equations=str(Equations(self.equations, **names)) if self.equations.strip() else "",
+            parameters=params,
+            **{f.lower(): sub(getattr(self, f.lower())) for f in CODE_FIELDS},
+            pre=sub(self.pre),
+            post=sub(self.post),
+            synapse=sub(self.synapse),
+        )
+
+    def names(self) -> set[str]:
+        """Variables and parameters this model defines."""
+        defined = set(Equations(self.equations).names) if self.equations.strip() else set()
+        return defined | set(self.parameters)
+
+
+def combine(synapse: Model, rule: Model) -> Model:
+    """A synapse model with a plasticity rule attached.
+
+    The rule's code runs in pathways of its own that are scheduled before the synapse's
+    transmission: in a time step, every weight change sees the voltages before any of that
+    step's spikes arrive, and the spikes then arrive through the updated weights (the order
+    of the authors' code for the rules in this library), identically in runtime and
+    standalone mode.
+    """
+    if synapse.kind != "synapse" or rule.kind != "plasticity":
+        raise NeurosimsError(
+            f"cannot attach {rule.name} ({rule.kind}) to {synapse.name} ({synapse.kind}): "
+            "expected a synapse model and a plasticity model"
+        )
+    needed = set(Equations(rule.synapse).names) if rule.synapse.strip() else set()
+    missing = sorted(needed - synapse.names())
+    if missing:
+        raise NeurosimsError(
+            f"{rule.path}: rule {rule.name} changes {', '.join(missing)}, which synapse model "
+            f"{synapse.name} ({synapse.path}) does not define"
+        )
+    join = lambda a, b: "\n".join(s for s in (a, b) if s) or None  # noqa: E731
+    return dataclasses.replace(
+        synapse,
+        name=f"{synapse.name}+{rule.name}",
+        description=f"{synapse.summary} with {rule.summary}",
+        citation=join(synapse.citation, rule.citation),
+        equations=join(synapse.equations, rule.equations) or "",
+        parameters=merge_parameters([synapse, rule]),
+        learn_on_pre=rule.on_pre,
+        learn_on_post=rule.on_post,
+        pre=_merge_interface(synapse.pre, rule.pre),
+        post=_merge_interface(synapse.post, rule.post),
+    )
+
+
+def _merge_interface(a: str, b: str) -> str:
+    """PRE/POST declarations of two models, each variable once."""
+    lines = {}
+    for line in (a + "\n" + b).splitlines():
+        if line.split("#")[0].strip():
+            lines.setdefault(line.split(":")[0].strip(), line.strip())
+    return "\n".join(lines.values())
+
+
+def merge_parameters(models: list[Model]) -> dict[str, Parameter]:
+    """All parameters of several models; a name used by two models is one quantity (one
+    vocabulary across the library), so their defaults must agree."""
+    merged: dict[str, tuple[Parameter, Model]] = {}
+    for model in models:
+        for name, p in model.parameters.items():
+            if name in merged:
+                other, where = merged[name]
+                if not _same_value(other.value, p.value):
+                    raise NeurosimsError(
+                        f"parameter {name} is {other.value!r} in {where.path} but {p.value!r} "
+                        f"in {model.path}: one name must mean one quantity"
+                    )
+            else:
+                merged[name] = (p, model)
+    return {name: p for name, (p, _) in merged.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding and loading model files
+
+
+def library() -> dict[str, Path]:
+    """Every model file shipped with neurosims, by name."""
+    root = Path(str(importlib.resources.files("neurosims.equations")))
+    found = {}
+    for path in sorted(root.glob("*/*.py")):
+        if not path.name.startswith("_"):
+            found[path.stem] = path
+    return found
+
+
+def find_model(name_or_path: str | Path) -> Model:
+    """A model by library name (``spike_coding``) or by the path of a model file."""
+    text = str(name_or_path)
+    if text.endswith(".py") or "/" in text or "\\" in text:
+        path = Path(text).expanduser()
+        if not path.is_file():
+            raise NeurosimsError(f"model file not found: {path}")
+        return load_model_file(path)
+    models = library()
+    if text not in models:
+        raise NeurosimsError(f"unknown model {text!r}; available: {', '.join(sorted(models))}")
+    return load_model_file(models[text])
+
+
+def load_model_file(path: Path) -> Model:
+    """Read and check one model file."""
+    path = Path(path)
+    try:
+        source = path.read_text()
+    except OSError as err:
+        raise NeurosimsError(f"cannot read model file {path}: {err.strerror}") from None
+    try:
+        code = compile(source, str(path), "exec")
+    except SyntaxError as err:
+        raise NeurosimsError(f"{path}:{err.lineno}: Python syntax error: {err.msg}") from None
+    namespace: dict = {"__file__": str(path), "__name__": f"neurosims_model_{path.stem}"}
+    try:
+        exec(code, namespace)
+    except Exception as err:  # a model file is user input: any failure is reported as one line
+        raise NeurosimsError(f"{path}: error while reading the model: {err}") from None
+    lines = _string_lines(source)
+    where = lambda name: f"{path}:{lines.get(name, 1)}"  # noqa: E731
+
+    kind = namespace.get("KIND")
+    if kind not in KINDS:
+        raise NeurosimsError(f"{where('KIND')}: KIND must be one of {', '.join(KINDS)}, not {kind!r}")
+    for required in ("CITATION", "EQUATIONS", "PARAMETERS"):
+        if required not in namespace:
+            raise NeurosimsError(f"{path}: model file has no {required}")
+    equations = namespace["EQUATIONS"]
+    _check_equations(equations, path, lines.get("EQUATIONS", 1))
+    for name in CODE_FIELDS:
+        if namespace.get(name):
+            _check_code(namespace[name], name, path, lines.get(name, 1))
+
+    params = {}
+    table = namespace["PARAMETERS"]
+    if not isinstance(table, dict):
+        raise NeurosimsError(f"{where('PARAMETERS')}: PARAMETERS must be a dict name -> (value, description, source)")
+    for name, entry in table.items():
+        if not (isinstance(entry, tuple) and len(entry) == 3):
+            raise NeurosimsError(f"{where('PARAMETERS')}: parameter {name} must be (value, description, source)")
+        value, description, source_ref = entry
+        if not isinstance(value, (Quantity, float, int)) or isinstance(value, bool):
+            raise NeurosimsError(f"{where('PARAMETERS')}: parameter {name} has no numeric value with a unit: {value!r}")
+        if not (isinstance(description, str) and description.strip()):
+            raise NeurosimsError(f"{where('PARAMETERS')}: parameter {name} has no description")
+        if not (isinstance(source_ref, str) and source_ref.strip()):
+            raise NeurosimsError(f"{where('PARAMETERS')}: parameter {name} has no source")
+        params[name] = Parameter(name, value, description, source_ref)
+
+    return Model(
+        name=path.stem,
+        kind=kind,
+        path=path,
+        description=namespace.get("__doc__") or "",
+        citation=namespace["CITATION"],
+        equations=equations,
+        parameters=params,
+        threshold=namespace.get("THRESHOLD"),
+        reset=namespace.get("RESET"),
+        refractory=namespace.get("REFRACTORY"),
+        on_pre=namespace.get("ON_PRE"),
+        on_post=namespace.get("ON_POST"),
+        pre=namespace.get("PRE", ""),
+        post=namespace.get("POST", ""),
+        synapse=namespace.get("SYNAPSE", ""),
+        timed_arrays=dict(namespace.get("TIMED_ARRAYS", {})),
+    )
+
+
+def _string_lines(source: str) -> dict[str, int]:
+    """Line where each module-level ``NAME = "string"`` literal starts."""
+    lines = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            lines[node.targets[0].id] = node.value.lineno
+    return lines
+
+
+def _check_equations(equations: str, path: Path, first_line: int):
+    """Parse each equation line alone, so an error names the file and the line."""
+    if not isinstance(equations, str):
+        raise NeurosimsError(f"{path}:{first_line}: EQUATIONS must be a string")
+    for offset, line in enumerate(equations.split("\n")):
+        text = line.split("#")[0].strip()
+        if not text:
+            continue
+        try:
+            Equations(text)
+        except Exception as err:  # Brian2 raises EquationError, ValueError, KeyError, ...
+            reason = _first_line(err)
+            raise NeurosimsError(
+                f"{path}:{first_line + offset}: cannot parse equation {text!r}: {reason}"
+            ) from None
+    try:
+        Equations(equations)
+    except Exception as err:
+        raise NeurosimsError(f"{path}:{first_line}: invalid equations: {_first_line(err)}") from None
+
+
+def _check_code(code: str, name: str, path: Path, first_line: int):
+    if not isinstance(code, str):
+        raise NeurosimsError(f"{path}:{first_line}: {name} must be a string")
+    for offset, line in enumerate(code.split("\n")):
+        text = line.split("#")[0].strip()
+        if not text:
+            continue
+        try:
+            ast.parse(text)
+        except SyntaxError as err:
+            raise NeurosimsError(
+                f"{path}:{first_line + offset}: cannot parse {name} code {text!r}: {err.msg}"
+            ) from None
+
+
+def _first_line(err: Exception) -> str:
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip() and ln.strip() != "^"]
+    # Brian2's parse errors read "Parsing failed: / <equation> / ^ / Expected ...": keep the reason
+    reasons = [ln for ln in lines if ln.startswith("Expected") or "error" in ln.lower()]
+    return (reasons or lines or [type(err).__name__])[-1]
+
+
+def _word_substitute(code: str, names: dict[str, str]) -> str:
+    for old, new in names.items():
+        code = re.sub(rf"\b{re.escape(old)}\b", new, code)
+    return code
+
+
+# ---------------------------------------------------------------------------------------------
+# Handing models to Brian2
+
+
+def make_group(model: Model, n: int, name: str, namespace: dict, **kwargs):
+    """A NeuronGroup running a neuron or input model, with an explicit namespace."""
+    from brian2 import NeuronGroup
+
+    if model.kind not in ("neuron", "input"):
+        raise NeurosimsError(f"{model.path}: a {model.kind} model cannot run as a neuron group")
+    return NeuronGroup(n, model.brian_equations(), threshold=model.threshold, reset=model.reset,
+                       refractory=model.refractory or False, name=name, namespace=namespace, **kwargs)
+
+
+def make_synapses(model: Model, source, target, name: str, namespace: dict, **kwargs):
+    """Synapses running a synapse model (with its rule, if one is attached).
+
+    The rule's pathways ('learn_pre', 'learn_post') are scheduled before transmission.
+    """
+    from brian2 import Synapses
+
+    if model.kind != "synapse":
+        raise NeurosimsError(f"{model.path}: a {model.kind} model cannot run as synapses")
+    pathways = {"pre": {}, "post": {}}
+    for side in pathways:
+        if getattr(model, f"on_{side}"):
+            pathways[side][side] = getattr(model, f"on_{side}")
+        if getattr(model, f"learn_on_{side}"):
+            pathways[side][f"learn_{side}"] = getattr(model, f"learn_on_{side}")
+    syn = Synapses(source, target, model.brian_equations(), on_pre=pathways["pre"] or None,
+                   on_post=pathways["post"] or None, name=name, namespace=namespace, **kwargs)
+    for pathway in syn._pathways:
+        if pathway.name.endswith(("_learn_pre", "_learn_post")):
+            pathway.order -= 1
+    return syn
+
+
+# ---------------------------------------------------------------------------------------------
+# Units
+
+
+def unit_string(value) -> str:
+    """The unit of a value as Brian2 equations write it ('Hz', '1', 'second ** -0.5')."""
+    dim = get_dimensions(value)
+    return "1" if dim is DIMENSIONLESS else repr(get_unit(dim))
+
+
+def _same_value(a, b) -> bool:
+    return get_dimensions(a) is get_dimensions(b) and np.allclose(np.asarray(a), np.asarray(b))
+
+
+_UNITS_NAMESPACE = {
+    name: getattr(brian2, name)
+    for name in dir(brian2)
+    if isinstance(getattr(brian2, name), Quantity) or name in ("sqrt", "exp", "log", "pi")
+}
+
+
+def parse_quantity(text: str, expected, name: str):
+    """Read ``--set name=text``: a number or a Brian2 expression with units (``40*Hz``), checked
+    against the unit of the default value ``expected``."""
+    try:
+        value = eval(text, {"__builtins__": {}}, dict(_UNITS_NAMESPACE))  # units and numbers only
+    except Exception:
+        raise NeurosimsError(f"cannot read a value for {name} from {text!r}: expected a number "
+                             f"or an expression with units such as 40*Hz") from None
+    if isinstance(expected, bool):
+        if value not in (0, 1, True, False):
+            raise NeurosimsError(f"{name} must be true or false (1 or 0), not {text!r}")
+        return bool(value)
+    if not isinstance(value, (int, float, np.number, Quantity)) or isinstance(value, bool):
+        raise NeurosimsError(f"cannot read a value for {name} from {text!r}: not a number")
+    want, got = get_dimensions(expected), get_dimensions(value)
+    if want is not got:
+        raise NeurosimsError(
+            f"unit mismatch for {name}: {text!r} has unit {unit_string(value)}, "
+            f"expected {unit_string(expected)}"
+        )
+    if isinstance(expected, int) and not isinstance(expected, bool) and want is DIMENSIONLESS:
+        if float(value) != int(value):
+            raise NeurosimsError(f"{name} must be a whole number, not {text!r}")
+        return int(value)
+    return value if isinstance(value, Quantity) else float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking a model's units on its own (the library test runs this over every model file)
+
+
+def check_units(model: Model) -> None:
+    """Build the model in a throwaway runtime group and let Brian2 check every unit.
+
+    Synapse and plasticity models are built between stub groups holding what their PRE and
+    POST declarations say they read; TIMED_ARRAYS are stubbed with zeros of their unit.
+    """
+    from brian2 import Network, NeuronGroup, TimedArray, ms
+
+    namespace = {
+        name: TimedArray(np.zeros((2, 2)) * unit, dt=1 * ms, name=f"_stub_{name}")
+        for name, unit in model.timed_arrays.items()
+    }
+    objects = []
+    if model.kind == "plasticity":  # check a rule on a stub synapse holding what it changes
+        stub = dataclasses.replace(model, kind="synapse", equations=model.synapse, parameters={},
+                                   on_pre=None, on_post=None, name="stub", synapse="")
+        model = combine(stub, model)
+    try:
+        if model.kind in ("neuron", "input"):
+            objects.append(make_group(model, 2, "stub_group", namespace, codeobj_class=_numpy_codeobject()))
+        else:
+            pre = NeuronGroup(2, model.pre or "", threshold="False", reset="", namespace=namespace,
+                              codeobj_class=_numpy_codeobject())
+            post = NeuronGroup(2, model.post or "", threshold="False", reset="", namespace=namespace,
+                               codeobj_class=_numpy_codeobject())
+            syn = make_synapses(model, pre, post, "stub_synapses", namespace,
+                                codeobj_class=_numpy_codeobject())
+            syn.connect()
+            objects += [pre, post, syn]
+        Network(*objects).run(0 * ms)
+    except Exception as err:
+        raise NeurosimsError(f"{model.path}: {brian_error_message(err)}") from None
+
+
+def _numpy_codeobject():
+    from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
+
+    return NumpyCodeObject
+
+
+def brian_error_message(err: BaseException) -> str:
+    """The informative line of a Brian2 error, which may be wrapped several times."""
+    messages = []
+    while err is not None:
+        text = " ".join(str(err).split())
+        if text and not text.startswith("An error occurred when preparing an object"):
+            messages.append(text)
+        err = err.__cause__ or err.__context__
+    # the innermost message says what is wrong; unit errors name variable and both units
+    return messages[-1] if messages else "unknown Brian2 error"
