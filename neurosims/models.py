@@ -10,6 +10,7 @@ A model file (``equations/<kind>/<name>.py``, or a user's own copy anywhere) is 
     dV/dt = -lambda_v*V + I_ff : 1       # membrane potential
     \"\"\"
     THRESHOLD = "V > v_th"               # optional: THRESHOLD, RESET, REFRACTORY, ON_PRE, ON_POST
+    PER_STEP = "u = V - v_th"            # optional: code run every step after integration
     PARAMETERS = {"lambda_v": (50 * Hz, "leak rate", "Paper 2012, Eq. 1")}
     PRE = "x : 1"                        # synapses: what they read from their pre/post groups
     POST = "V : 1"
@@ -37,7 +38,7 @@ from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
 from neurosims.errors import NeurosimsError
 
 KINDS = ("neuron", "input", "synapse", "plasticity")
-CODE_FIELDS = ("THRESHOLD", "RESET", "REFRACTORY", "ON_PRE", "ON_POST")
+CODE_FIELDS = ("THRESHOLD", "RESET", "REFRACTORY", "ON_PRE", "ON_POST", "PER_STEP")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Model:
     refractory: str | None = None
     on_pre: str | None = None
     on_post: str | None = None
+    per_step: str | None = None
     pre: str = ""
     post: str = ""
     synapse: str = ""
@@ -268,6 +270,7 @@ def load_model_file(path: Path) -> Model:
         refractory=namespace.get("REFRACTORY"),
         on_pre=namespace.get("ON_PRE"),
         on_post=namespace.get("ON_POST"),
+        per_step=namespace.get("PER_STEP"),
         pre=namespace.get("PRE", ""),
         post=namespace.get("POST", ""),
         synapse=namespace.get("SYNAPSE", ""),
@@ -343,8 +346,11 @@ def make_group(model: Model, n: int, name: str, namespace: dict, **kwargs):
 
     if model.kind not in ("neuron", "input"):
         raise NeurosimsError(f"{model.path}: a {model.kind} model cannot run as a neuron group")
-    return NeuronGroup(n, model.brian_equations(), threshold=model.threshold, reset=model.reset,
-                       refractory=model.refractory or False, name=name, namespace=namespace, **kwargs)
+    group = NeuronGroup(n, model.brian_equations(), threshold=model.threshold, reset=model.reset,
+                        refractory=model.refractory or False, name=name, namespace=namespace, **kwargs)
+    if model.per_step:
+        group.run_regularly(model.per_step, when="after_groups", name=f"{name}_per_step")
+    return group
 
 
 def make_synapses(model: Model, source, target, name: str, namespace: dict, **kwargs):

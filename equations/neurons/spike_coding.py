@@ -6,6 +6,14 @@ leaks at rate lambda. A spike resets no voltage by itself: the autapse Omega[k, 
 r is the spike train filtered with the same leak, from which x_hat = D r is decoded.
 Noise follows the authors' code: white noise on V (0.001 per 1 ms step, i.e. 0.001/sqrt(ms))
 and 0.01 N(0,1) on the threshold comparison at every step.
+
+At most one neuron spikes per time step, the one furthest above threshold (the authors'
+`max(V - Thresh - 0.01*randn)`): u, the distance above the noisy threshold, is drawn once
+per step (PER_STEP, after integration), a winner_take_all synapse counts the neurons with a
+larger u, and only the neuron with none spikes. Without this, neurons with similar
+feedforward weights cross threshold in the same step, their opposites are kicked above
+threshold by the positive weights learning creates between opposite neurons, and the
+network falls into a runaway ping-pong (seen at dt = 1 ms, 0.1 ms and 0.02 ms).
 """
 from brian2 import Hz, ms, sqrt
 
@@ -20,8 +28,11 @@ EQUATIONS = """
 dV/dt = -lambda_v*V + I_ff + sigma_v*xi : 1  # membrane potential (dimensionless)
 dr/dt = -lambda_v*r : 1                      # spike train filtered with the leak (decoder input)
 I_ff : Hz                                    # feedforward drive F^T c, summed over input synapses
+u : 1                                        # V minus the noisy threshold, drawn once per step
+n_above : 1                                  # neurons with a larger u this step (winner_take_all)
 """
-THRESHOLD = "V > v_th + sigma_th*randn()"
+PER_STEP = "u = V - v_th - sigma_th*randn()"
+THRESHOLD = "u > 0 and n_above == 0"
 RESET = "r += 1"
 PARAMETERS = {
     "lambda_v": (50 * Hz, "leak rate of V, r and the target x (tau = 20 ms)",

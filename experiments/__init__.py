@@ -1,0 +1,5 @@
+"""Experiments reproducing published tasks; ``neurosims run NAME`` runs one."""
+
+EXPERIMENTS = {
+    "predictive-coding": "neurosims.experiments.predictive_coding",
+}

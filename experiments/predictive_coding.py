@@ -1,0 +1,430 @@
+"""Learning optimal spike-based representations: a predictive-coding network learns its
+feedforward and recurrent weights with local rules.
+
+Bourdoukan R, Barrett DGT, Machens CK, Deneve S (2012). Learning optimal spike-based
+representations. Advances in Neural Information Processing Systems 25, 2285-2293.
+Journal version with the same rules and the authors' MATLAB code: Brendel W, Bourdoukan R,
+Vertechi P, Machens CK, Deneve S (2020). Learning to represent signals spike by spike.
+PLOS Comput Biol 16(3):e1007692. doi:10.1371/journal.pcbi.1007692 (Figure 2, Learning.m).
+
+Reproduces the learning curves of Brendel et al. 2020, Figure 2: decoding error, firing rate,
+voltage variance and distance of the recurrent weights to their optimum fall during learning,
+and spiking under constant input becomes more irregular.
+
+Models (equations/): spike_coding (neuron), leaky_integrated_input (c and its leaky integral
+x), feedforward_drive + hebbian_feedforward (F), fast_recurrent + voltage_recurrent (Omega).
+
+Departures from the authors' code, each deliberate:
+- None in the dynamics: dt = 1 ms and, as in the authors' code, at most one neuron spikes per
+  step, the one furthest above its noisy threshold (winner_take_all model). Letting several
+  neurons spike in one step (a "continuous-time" version) made learning run away into
+  ping-pong between opposite neurons after 8-27 s at dt = 1, 0.1 and 0.02 ms (measured).
+  With the one-spike rule, dt = 0.1 ms learns too (`--set dt=0.1*ms`), but its network
+  before learning already codes well (error 0.011, not 0.08), so the fall is smaller.
+- The noise on V is white noise of the same per-1-ms-step size (0.001/sqrt(ms)); the
+  threshold noise 0.01 N(0,1) is drawn at every 0.1 ms step, not every 1 ms.
+- Distance to optimum is measured against -F^T F (the authors' evaluation), not -(F^T F + mu I).
+- The decoder is fitted on input at 0.3x the training amplitude (authors' value) and tested
+  at 1x, which gives the card's rates before learning (36.6 Hz here, 38.8 Hz on the card).
+  Training runs in chunks of 1 s, each a new input sequence smoothed on its own, as the
+  authors' iterations are. Evaluations start from rest and do not change the training state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from brian2 import Hz, Quantity, ms, second
+from scipy.ndimage import gaussian_filter1d
+
+from neurosims import metrics
+from neurosims.config import quantity
+from neurosims.models import Model, combine, find_model, make_group, make_synapses, merge_parameters
+from neurosims.progress import Progress
+from neurosims.simulation import Blueprint, open_simulator
+from neurosims.store import RunStore, read_npz, write_npz
+
+NAME = "predictive-coding"
+
+# Which model file fills each role; `--model ROLE=path/to/file.py` swaps one.
+MODELS = {
+    "neuron": "spike_coding",
+    "input": "leaky_integrated_input",
+    "feedforward": "feedforward_drive",
+    "feedforward_rule": "hebbian_feedforward",
+    "recurrent": "fast_recurrent",
+    "recurrent_rule": "voltage_recurrent",
+    "arbiter": "winner_take_all",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Protocol of the authors' code (Brendel et al. 2020, Learning.m); model parameters
+    live in the model files."""
+
+    # network
+    n_neurons: int = 20  # N
+    n_inputs: int = 2  # J, dimension of the signal
+    dt: Quantity = quantity(1 * ms)  # as the authors' code; 0.1 ms also learns (see docstring)
+    # input: white noise x amplitude, smoothed by a Gaussian
+    input_amplitude: Quantity = quantity(2000 * Hz)  # scales N(0,1) per 1 ms step before smoothing
+    input_smoothing: Quantity = quantity(30 * ms)  # sigma of the Gaussian
+    input_dt: Quantity = quantity(1 * ms)  # resolution of the input sequence
+    # training
+    chunk: Quantity = quantity(1 * second)  # one run of the simulation: one iteration of the authors' code
+    training: Quantity = quantity(14000 * second)  # authors: 14,000 iterations of 1 s
+    n_checkpoints: int = 12  # metric points, log-spaced in simulated time (plus t = 0)
+    # evaluation (learning off)
+    decoder_amplitude: float = 0.3  # input scale for fitting the decoder (authors: 0.3)
+    test_amplitude: float = 1.0  # input scale of the test trials and the ISI statistics
+    decoder_fit: Quantity = quantity(50 * second)  # authors: 50 s
+    test: Quantity = quantity(10 * second)  # authors: 10 s trials
+    constant_input: Quantity = quantity(90 * Hz)  # amplitude of the constant input for ISI CV
+    n_directions: int = 4  # random unit directions of the constant input
+    constant_duration: Quantity = quantity(10 * second)  # per direction (authors: 10 s)
+    record_dt: Quantity = quantity(1 * ms)  # sampling of voltages, rates and target
+
+    def __post_init__(self):
+        for name in ("n_neurons", "n_inputs", "n_checkpoints", "n_directions"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        for name in ("dt", "input_dt", "chunk", "training", "decoder_fit", "test",
+                     "constant_duration", "record_dt", "input_smoothing"):
+            if not getattr(self, name) > 0 * second:
+                raise ValueError(f"{name} must be positive")
+        for name in ("training", "decoder_fit", "test", "constant_duration"):
+            if not _divides(self.chunk, getattr(self, name)):
+                raise ValueError(f"{name} ({getattr(self, name)}) must be a whole number of chunks ({self.chunk})")
+        if not _divides(self.dt, self.input_dt) or not _divides(self.dt, self.record_dt):
+            raise ValueError("input_dt and record_dt must be whole multiples of dt")
+
+
+def _divides(unit, total) -> bool:
+    ratio = float(total / unit)
+    return abs(ratio - round(ratio)) < 1e-9 and round(ratio) >= 1
+
+
+PRESETS = {
+    "quick": dict(training=64 * second, n_checkpoints=7, decoder_fit=10 * second,
+                  test=5 * second, n_directions=2, constant_duration=5 * second),
+    "default": dict(training=1000 * second, n_checkpoints=10),
+    "paper": dict(),
+}
+
+
+def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
+    """The models of each role, composed: neuron, input, feedforward, recurrent."""
+    names = dict(MODELS)
+    for role, source in (overrides or {}).items():
+        if role not in MODELS:
+            from neurosims.errors import NeurosimsError
+
+            raise NeurosimsError(f"unknown model role {role!r}; roles of {NAME}: {', '.join(MODELS)}")
+        names[role] = source
+    loaded = {role: find_model(source) for role, source in names.items()}
+    return {
+        "neuron": loaded["neuron"],
+        "input": loaded["input"],
+        "feedforward": combine(loaded["feedforward"], loaded["feedforward_rule"]),
+        "recurrent": combine(loaded["recurrent"], loaded["recurrent_rule"]),
+        "arbiter": loaded["arbiter"],
+    }
+
+
+def parameters(models: dict[str, Model]):
+    return merge_parameters(list(models.values()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Build
+
+
+GROUP_OF_ROLE = {"neuron": "neurons", "input": "inputs", "feedforward": "feedforward",
+                 "recurrent": "recurrent", "arbiter": "arbiter"}
+STATE = ("neurons.V", "neurons.r", "inputs.x", "feedforward.F", "recurrent.Omega")
+LEARNING_RATES = ("eps_f", "eps_r")
+
+
+def blueprint(config: Config, models: dict[str, Model]) -> Blueprint:
+    """The network of one chunk: J inputs, N spike-coding neurons, plastic F and Omega."""
+    from brian2 import SpikeMonitor, StateMonitor, TimedArray
+
+    n, j = config.n_neurons, config.n_inputs
+    input_steps = int(round(float(config.chunk / config.input_dt)))
+
+    def build():
+        c_in = TimedArray(np.zeros((input_steps, j)) * Hz, dt=config.input_dt, name="c_in")
+        namespace = {"c_in": c_in}  # the only name the equations take from outside
+        inputs = make_group(models["input"], j, "inputs", namespace, method="euler")
+        neurons = make_group(models["neuron"], n, "neurons", namespace, method="euler")
+        feedforward = make_synapses(models["feedforward"], inputs, neurons, "feedforward", namespace)
+        feedforward.connect(i=np.repeat(np.arange(j), n), j=np.tile(np.arange(n), j))
+        recurrent = make_synapses(models["recurrent"], neurons, neurons, "recurrent", namespace)
+        recurrent.connect(i=np.repeat(np.arange(n), n), j=np.tile(np.arange(n), n))
+        arbiter = make_synapses(models["arbiter"], neurons, neurons, "arbiter", namespace)
+        arbiter.connect()
+        for updater in arbiter.summed_updaters.values():
+            updater.when = "before_thresholds"  # after u is drawn (after_groups), before spiking
+        spikes = SpikeMonitor(neurons, name="spikes")
+        trace = StateMonitor(neurons, ["V", "r"], record=True, dt=config.record_dt, name="trace")
+        target = StateMonitor(inputs, "x", record=True, dt=config.record_dt, name="target")
+        return [c_in, inputs, neurons, feedforward, recurrent, arbiter, spikes, trace, target]
+
+    settable = STATE + tuple(
+        f"{GROUP_OF_ROLE[role]}.{p}" for role, m in models.items() for p in m.parameters
+    )
+    structure = {role: _structure(m) for role, m in models.items()}
+    return Blueprint(
+        name=NAME,
+        build=build,
+        duration=float(config.chunk),
+        dt=float(config.dt),
+        settable=settable,
+        timed_arrays=("c_in",),
+        outputs=STATE + ("spikes.i", "spikes.t", "trace.V", "trace.r", "target.x"),
+        sources={GROUP_OF_ROLE[role]: str(m.path) for role, m in models.items()},
+        key={"n": n, "j": j, "input_dt": float(config.input_dt), "record_dt": float(config.record_dt),
+             "models": structure},
+    )
+
+
+def _structure(model: Model) -> dict:
+    """What of a model goes into the compiled code (parameter values do not: they are set
+    at every run)."""
+    fields = ("equations", "threshold", "reset", "refractory", "on_pre", "on_post", "per_step",
+              "learn_on_pre", "learn_on_post")
+    return {f: getattr(model, f) for f in fields} | {
+        "parameters": {k: p.unit for k, p in model.parameters.items()}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs and initial state
+
+
+def smoothed_noise(rng: np.random.Generator, config: Config, duration: Quantity,
+                   scale: float = 1.0) -> np.ndarray:
+    """The authors' input: N(0,1) per input step x amplitude, smoothed by a Gaussian; in Hz."""
+    steps = int(round(float(duration / config.input_dt)))
+    white = rng.standard_normal((steps, config.n_inputs)) * float(config.input_amplitude) * scale
+    sigma = float(config.input_smoothing / config.input_dt)
+    return gaussian_filter1d(white, sigma, axis=0, mode="constant")
+
+
+def initial_weights(rng: np.random.Generator, config: Config) -> dict[str, np.ndarray]:
+    """F: 0.5 N(0,1), columns of unit length; Omega: -0.2 U(0,1) - 0.5 I (authors' code)."""
+    n, j = config.n_neurons, config.n_inputs
+    f = 0.5 * rng.standard_normal((j, n))
+    f /= np.linalg.norm(f, axis=0, keepdims=True)
+    omega = -0.2 * rng.random((n, n)) - 0.5 * np.eye(n)
+    return {"F": f, "Omega": omega}
+
+
+def _seed(seed: int, *stream: int) -> int:
+    """A seed for one run of the binary, derived from the run's seed and the run's place."""
+    return int(np.random.SeedSequence([seed, *stream]).generate_state(1)[0])
+
+
+TRAIN, DECODER, TEST, CONSTANT, INIT = range(5)  # random streams
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+class Network:
+    """A simulator of the blueprint plus the conversions between matrices and synapse arrays.
+
+    Weights are matrices F[j, n] and Omega[n_post, k_pre]; synapses are ordered pre-major
+    (connect(i=repeat, j=tile)), so a synapse array is the transposed matrix, flattened.
+    """
+
+    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str,
+                 cache_dir=None):
+        self.config = config
+        self.params = params
+        self.models = models
+        self.sim = open_simulator(blueprint(config, models), device, cache_dir)
+
+    def run(self, state: dict, c: np.ndarray, seed: int, learning: bool) -> tuple[dict, dict]:
+        """One chunk. state: V, r, x (vectors), F, Omega (matrices). Returns (state, recording)."""
+        values = {
+            "neurons.V": state["V"], "neurons.r": state["r"], "inputs.x": state["x"],
+            "feedforward.F": state["F"].ravel(),  # (j, n) row-major = pre-major
+            "recurrent.Omega": state["Omega"].T.ravel(),  # (post, pre) -> pre-major
+        }
+        for role, model in self.models.items():
+            for p in model.parameters:
+                value = self.params[p] if (learning or p not in LEARNING_RATES) else 0.0
+                values[f"{GROUP_OF_ROLE[role]}.{p}"] = float(np.asarray(value))
+        out = self.sim.run(values, {"c_in": c}, seed)
+        n, j = self.config.n_neurons, self.config.n_inputs
+        new_state = {
+            "V": out["neurons.V"], "r": out["neurons.r"], "x": out["inputs.x"],
+            "F": out["feedforward.F"].reshape(j, n),
+            "Omega": out["recurrent.Omega"].reshape(n, n).T,
+        }
+        recording = {"i": out["spikes.i"], "t": out["spikes.t"], "V": out["trace.V"],
+                     "r": out["trace.r"], "x": out["target.x"]}
+        return new_state, recording
+
+    def run_segment(self, weights: dict, inputs: list[np.ndarray], seeds: list[int]) -> dict:
+        """Consecutive chunks with learning off, from rest; recordings concatenated."""
+        n, j = self.config.n_neurons, self.config.n_inputs
+        state = {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j), **weights}
+        parts = []
+        for k, (c, seed) in enumerate(zip(inputs, seeds)):
+            state, rec = self.run(state, c, seed, learning=False)
+            rec["t"] = rec["t"] + k * float(self.config.chunk)
+            parts.append(rec)
+        return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
+def evaluate(net: Network, weights: dict, seed: int) -> tuple[dict, dict]:
+    """Metrics of the network with the given weights (learning off). Returns (metrics, arrays)."""
+    cfg = net.config
+    chunks = lambda d: int(round(float(d / cfg.chunk)))  # noqa: E731
+
+    def noise_inputs(stream, count, scale):
+        rng = np.random.default_rng([seed, stream])
+        return [smoothed_noise(rng, cfg, cfg.chunk, scale) for _ in range(count)]
+
+    def seeds(stream, count):
+        return [_seed(seed, stream, 1000 + k) for k in range(count)]
+
+    fit = net.run_segment(weights, noise_inputs(DECODER, chunks(cfg.decoder_fit), cfg.decoder_amplitude),
+                          seeds(DECODER, chunks(cfg.decoder_fit)))
+    decoder = metrics.fit_decoder(fit["r"], fit["x"])
+    test = net.run_segment(weights, noise_inputs(TEST, chunks(cfg.test), cfg.test_amplitude),
+                           seeds(TEST, chunks(cfg.test)))
+    estimate = test["r"] @ decoder
+    test_seconds = float(cfg.test)
+
+    rng = np.random.default_rng([seed, CONSTANT])
+    cvs = []
+    steps = int(round(float(cfg.chunk / cfg.input_dt)))
+    for d in range(cfg.n_directions):
+        direction = rng.standard_normal(cfg.n_inputs)
+        direction /= np.linalg.norm(direction)
+        c = np.tile(float(cfg.constant_input) * direction, (steps, 1))
+        count = chunks(cfg.constant_duration)
+        rec = net.run_segment(weights, [c] * count, [_seed(seed, CONSTANT, d, k) for k in range(count)])
+        cvs.append(metrics.isi_cv(rec["i"], rec["t"], cfg.n_neurons))
+
+    optimum = -weights["F"].T @ weights["F"]
+    result = {
+        "decoding_error": metrics.decoding_error(test["x"], estimate),
+        "mean_rate": metrics.mean_rate(len(test["i"]), cfg.n_neurons, test_seconds),
+        "voltage_variance": float(np.mean(np.var(test["V"], axis=0))),
+        "distance_to_optimum": metrics.distance_to_optimum(weights["Omega"], optimum),
+        "isi_cv": float(np.nanmean(cvs)) if not np.all(np.isnan(cvs)) else float("nan"),
+    }
+    plot_steps = int(round(float(1 * second / cfg.record_dt)))  # the first second of the test
+    arrays = {
+        "spike_i": test["i"][test["t"] < 1.0], "spike_t": test["t"][test["t"] < 1.0],
+        "x": test["x"][:plot_steps], "x_hat": estimate[:plot_steps],
+        "F": weights["F"], "Omega": weights["Omega"],
+    }
+    return result, arrays
+
+
+def checkpoint_chunks(config: Config) -> list[int]:
+    """Chunk counts at which metrics are measured: 0 and log-spaced up to the end."""
+    total = int(round(float(config.training / config.chunk)))
+    points = np.unique(np.round(np.logspace(0, np.log10(total), config.n_checkpoints)).astype(int))
+    return [0] + [int(p) for p in points]
+
+
+def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
+        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
+        cache_dir=None, description: dict | None = None) -> dict:
+    """Train and evaluate; write checkpoints, metrics and arrays to `out`. Returns the metrics."""
+    models = models or load_models()
+    store = RunStore(out)
+    checkpoint = store.start(description or {"experiment": NAME, "seed": seed, "device": device},
+                             resume)
+    net = Network(config, models, params, device, cache_dir)
+    total = int(round(float(config.training / config.chunk)))
+    evaluate_at = checkpoint_chunks(config)
+
+    if checkpoint is None:
+        rng = np.random.default_rng([seed, INIT])
+        state = {"V": np.zeros(config.n_neurons), "r": np.zeros(config.n_neurons),
+                 "x": np.zeros(config.n_inputs), **initial_weights(rng, config)}
+        done, history = 0, []
+    else:
+        state = {k: checkpoint[k] for k in ("V", "r", "x", "F", "Omega")}
+        done, history = int(checkpoint["chunk"]), json.loads(str(checkpoint["history"]))
+
+    bar = Progress(f"{NAME} [{device}]", total, float(config.chunk), enabled=progress)
+    bar.update(done)
+    eval_dir = store.directory / "evaluations"
+
+    def measure(chunk):
+        result, arrays = evaluate(net, {"F": state["F"], "Omega": state["Omega"]}, seed)
+        history.append({"chunk": chunk, "time": chunk * float(config.chunk), **result})
+        write_npz(eval_dir / f"chunk_{chunk:06d}.npz", arrays)
+        store.write_metrics({"history": history})
+        bar.message(f"  t = {chunk * float(config.chunk):g} s: "
+                    + ", ".join(f"{k} {v:.4g}" for k, v in result.items()))
+
+    def save(chunk):
+        store.checkpoint({**state, "chunk": np.array(chunk), "history": np.array(json.dumps(history))})
+
+    if checkpoint is None:
+        measure(0)
+        save(0)
+    for chunk in range(done + 1, total + 1):
+        c = smoothed_noise(np.random.default_rng([seed, TRAIN, chunk]), config, config.chunk)
+        state, _ = net.run(state, c, _seed(seed, TRAIN, chunk), learning=True)
+        if chunk in evaluate_at:
+            measure(chunk)
+        save(chunk)
+        bar.update(chunk)
+
+    summary = summarise(history)
+    store.write_metrics({"history": history, "summary": summary})
+    before = read_npz(eval_dir / f"chunk_{history[0]['chunk']:06d}.npz")
+    after = read_npz(eval_dir / f"chunk_{history[-1]['chunk']:06d}.npz")
+    store.write_arrays({f"before_{k}": v for k, v in before.items()} | {f"after_{k}": v for k, v in after.items()}
+                       | {f"history_{k}": np.array([h[k] for h in history]) for k in history[0]})
+    plot(history, before, after, store.figures)
+    return {"history": history, "summary": summary}
+
+
+def summarise(history: list[dict]) -> dict:
+    """Before/after ratios, the figures the card's targets are stated in."""
+    first, last = history[0], history[-1]
+    return {
+        "simulated_training_s": last["time"],
+        "decoding_error_before": first["decoding_error"],
+        "decoding_error_after": last["decoding_error"],
+        "error_reduction": first["decoding_error"] / last["decoding_error"],
+        "distance_before": first["distance_to_optimum"],
+        "distance_after": last["distance_to_optimum"],
+        "distance_reduction": first["distance_to_optimum"] / last["distance_to_optimum"],
+        "rate_before": first["mean_rate"],
+        "rate_after": last["mean_rate"],
+        "isi_cv_before": first["isi_cv"],
+        "isi_cv_after": last["isi_cv"],
+    }
+
+
+def plot(history: list[dict], before: dict, after: dict, folder: Path) -> list[Path]:
+    """The experiment's figures, written as PNG files into `folder`."""
+    from neurosims import plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "raster_and_decoding.png": plots.raster_and_decoding(before, after),
+        "learning_curves.png": plots.learning_curves(
+            history, ["decoding_error", "mean_rate", "voltage_variance", "distance_to_optimum", "isi_cv"]),
+        "recurrent_weights.png": plots.weights_vs_optimum(
+            [(b["Omega"], -b["F"].T @ b["F"]) for b in (before, after)], ["before", "after"],
+            xlabel=r"$-F^\top F$", ylabel=r"$\Omega$"),
+    }
+    return [plots.save(fig, folder / name) for name, fig in figures.items()]

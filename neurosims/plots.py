@@ -1,0 +1,88 @@
+"""Figures shared by experiments and notebooks. Each function returns a matplotlib Figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg") if matplotlib.get_backend().lower() in ("", "agg") else None
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from neurosims.store import atomic_path  # noqa: E402
+
+
+def save(fig, path: Path) -> Path:
+    """Write a figure atomically and close it."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110, format=Path(path).suffix.lstrip(".") or "png", bbox_inches="tight")
+    plt.close(fig)
+    return Path(path)
+
+
+def raster(ax, spike_i: np.ndarray, spike_t: np.ndarray, title: str = ""):
+    ax.plot(spike_t, spike_i, "|", color="k", markersize=4)
+    ax.set_ylabel("neuron")
+    ax.set_title(title)
+
+
+def trajectories(ax, x: np.ndarray, x_hat: np.ndarray, dt: float, title: str = ""):
+    """True signal (lines) and its decoded estimate (dashed), one colour per dimension."""
+    t = np.arange(len(x)) * dt
+    for d in range(x.shape[1]):
+        line, = ax.plot(t, x[:, d], lw=1.5, label=f"x{d + 1}")
+        ax.plot(t, x_hat[:, d], "--", color=line.get_color(), lw=1, label=f"decoded x{d + 1}")
+    ax.set_xlabel("time (s)")
+    ax.set_title(title)
+
+
+def raster_and_decoding(before: dict, after: dict, record_dt: float = 1e-3):
+    """Raster and decoded vs true signal, before and after learning (one column each)."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 6), sharex=True)
+    for col, (label, data) in enumerate((("before learning", before), ("after learning", after))):
+        raster(axes[0, col], data["spike_i"], data["spike_t"], f"spikes, {label}")
+        trajectories(axes[1, col], data["x"], data["x_hat"], record_dt, f"x and decoded x, {label}")
+    axes[1, 0].legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def learning_curves(history: list[dict], names: list[str]):
+    """Metrics against simulated training time, on log axes (t = 0 drawn at the first chunk/2)."""
+    times = np.array([h["time"] for h in history], dtype=float)
+    positive = times[times > 0]
+    shown = np.where(times > 0, times, positive.min() / 2 if len(positive) else 1.0)
+    fig, axes = plt.subplots(1, len(names), figsize=(3.3 * len(names), 3))
+    for ax, name in zip(np.atleast_1d(axes), names):
+        values = np.array([h[name] for h in history], dtype=float)
+        ax.plot(shown, values, "o-")
+        ax.set_xscale("log")
+        if np.all(values[np.isfinite(values)] > 0):
+            ax.set_yscale("log")
+        ax.set_xlabel("simulated training (s)")
+        ax.set_title(name.replace("_", " "))
+    fig.tight_layout()
+    return fig
+
+
+def weights_vs_optimum(pairs: list[tuple[np.ndarray, np.ndarray]], labels: list[str],
+                       xlabel: str, ylabel: str):
+    """Learned weights against their optimum (scaled by the best factor), one panel each."""
+    fig, axes = plt.subplots(1, len(pairs), figsize=(4 * len(pairs), 4))
+    for ax, (weights, optimum), label in zip(np.atleast_1d(axes), pairs, labels):
+        scale = np.sum(weights * optimum) / np.sum(optimum * optimum)
+        ax.plot(scale * optimum.ravel(), weights.ravel(), ".", alpha=0.6)
+        lim = [min(weights.min(), (scale * optimum).min()), max(weights.max(), (scale * optimum).max())]
+        ax.plot(lim, lim, "k--", lw=0.8)
+        ax.set_xlabel(f"{xlabel} (x {scale:.2f})")
+        ax.set_ylabel(ylabel)
+        ax.set_title(label)
+    fig.tight_layout()
+    return fig
+
+
+def weight_matrix(ax, weights: np.ndarray, title: str = ""):
+    image = ax.imshow(weights, cmap="RdBu_r", vmin=-np.abs(weights).max(), vmax=np.abs(weights).max())
+    ax.set_title(title)
+    plt.colorbar(image, ax=ax)

@@ -1,0 +1,310 @@
+"""Devices: one experiment, run in Brian2's runtime mode or compiled once to C++ and run many times.
+
+An experiment describes its network as a `Blueprint`: a function that creates the named Brian2
+objects, the duration of one run, the variables set before every run (state carried between
+chunks of training, and parameters), the TimedArrays that carry a run's input, and the
+variables read back after it. Both simulators take the same values and return the same
+arrays, in SI base units without Brian2 units:
+
+    sim = open_simulator(blueprint, "standalone")   # or "runtime"
+    out = sim.run(values={"neurons.V": v0, ...}, timed={"c_in": c}, seed=3)
+
+Standalone builds go into a folder keyed by a hash of everything that forces a recompile
+(`Blueprint.key`, the sizes, dt and duration, the Brian2 version and compiler flags). The first
+use builds it under a file lock (never two builds in one folder) and writes `manifest.json`
+last; every later use, in any process, only runs the binary with the values on its command
+line (Brian2's run_args mechanism) and reads the results: no Python code generation, no
+compiler. The seed is read at run time from the environment variable NEUROSIMS_SEED by a line
+inserted into the generated main().
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from neurosims.errors import NeurosimsError
+from neurosims.store import write_json
+
+DEVICES = ("runtime", "standalone")
+SEED_VARIABLE = "NEUROSIMS_SEED"
+SEED_CODE = f"""
+{{
+    // neurosims: the seed is read at run time, so that one binary serves every seed
+    const char* _neurosims_seed = std::getenv("{SEED_VARIABLE}");
+    unsigned long _seed = _neurosims_seed ? std::strtoul(_neurosims_seed, NULL, 10) : 0UL;
+    brian::_random_generators[0].seed(_seed);
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """What an experiment builds and what crosses the boundary of one run."""
+
+    name: str
+    build: Callable[[], list]  # creates the named Brian2 objects (TimedArrays included)
+    duration: float  # seconds simulated by one run
+    dt: float  # seconds
+    settable: tuple[str, ...]  # "object.variable" set before every run
+    timed_arrays: tuple[str, ...]  # TimedArray names whose values are set before every run
+    outputs: tuple[str, ...]  # "object.variable" read after every run
+    key: dict  # everything else that forces a recompile (equations, sizes), JSON-able
+    sources: dict | None = None  # object name -> model file, to say where an error comes from
+
+    def build_key(self) -> str:
+        import brian2
+
+        from neurosims import __version__
+
+        spec = {
+            "name": self.name,
+            "duration": self.duration,
+            "dt": self.dt,
+            "settable": self.settable,
+            "timed_arrays": self.timed_arrays,
+            "outputs": self.outputs,
+            "key": self.key,
+            "brian2": brian2.__version__,
+            "neurosims": __version__,
+            "compiler_flags": brian2.prefs["codegen.cpp.extra_compile_args_gcc"],
+            "machine": platform.machine(),
+        }
+        text = json.dumps(spec, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def open_simulator(blueprint: Blueprint, device: str, cache_dir: Path | None = None):
+    if device == "runtime":
+        return RuntimeSimulator(blueprint)
+    if device == "standalone":
+        return StandaloneSimulator(blueprint, cache_dir)
+    raise NeurosimsError(f"unknown device {device!r}; choose one of {', '.join(DEVICES)}")
+
+
+def _split(name: str) -> tuple[str, str]:
+    obj, _, var = name.partition(".")
+    return obj, var
+
+
+# ---------------------------------------------------------------------------------------------
+# Runtime mode (numpy code generation): for notebooks and interactive work
+
+
+class RuntimeSimulator:
+    """The network built once in Python; each run restores it to t = 0 and sets the values."""
+
+    device = "runtime"
+
+    def __init__(self, blueprint: Blueprint):
+        import brian2
+
+        brian2.set_device("runtime")
+        brian2.prefs.codegen.target = "numpy"  # no compiler start-up cost in notebooks
+        brian2.defaultclock.dt = blueprint.dt * brian2.second
+        self.blueprint = blueprint
+        with model_errors(blueprint):
+            objects = blueprint.build()
+        self.timed = {o.name: o for o in objects if isinstance(o, brian2.TimedArray)}
+        self.objects = {o.name: o for o in objects if not isinstance(o, brian2.TimedArray)}
+        self.network = brian2.Network(list(self.objects.values()))
+        self.network.store("start")
+        self.compiled = False
+
+    def run(self, values: dict, timed: dict, seed: int) -> dict[str, np.ndarray]:
+        import brian2
+
+        _check_complete(self.blueprint, values, timed)
+        self.network.restore("start")
+        for name, value in values.items():
+            obj, var = _split(name)
+            self.objects[obj].variables[var].set_value(np.asarray(value))
+        for name, value in timed.items():
+            self.timed[name].values[:] = np.asarray(value).reshape(self.timed[name].values.shape)
+        brian2.seed(seed)  # runtime mode draws from NumPy's global generator
+        with model_errors(self.blueprint):
+            self.network.run(self.blueprint.duration * brian2.second, namespace={})
+        out = {}
+        for name in self.blueprint.outputs:
+            obj, var = _split(name)
+            out[name] = np.array(self.objects[obj].variables[var].get_value())
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# cpp_standalone: build once, run many
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("NEUROSIMS_CACHE", Path.home() / ".cache" / "neurosims")) / "builds"
+
+
+class StandaloneSimulator:
+    """A compiled build of a blueprint; `run` invokes its binary with run_args."""
+
+    device = "standalone"
+
+    def __init__(self, blueprint: Blueprint, cache_dir: Path | None = None):
+        self.blueprint = blueprint
+        root = Path(cache_dir) if cache_dir else default_cache_dir()
+        self.directory = root / f"{blueprint.name}-{blueprint.build_key()}"
+        self.compiled = False  # True when this object had to compile the build
+        self.manifest = self._load_or_build()
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _load_or_build(self) -> dict:
+        manifest_path = self.directory / "manifest.json"
+        if manifest_path.exists():
+            return json.loads(manifest_path.read_text())
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.directory.with_name(self.directory.name + ".lock")
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building the same key
+            if manifest_path.exists():
+                return json.loads(manifest_path.read_text())
+            if self.directory.exists():  # an interrupted build: start again
+                shutil.rmtree(self.directory)
+            started = time.time()
+            manifest = self._build()
+            manifest["build_seconds"] = round(time.time() - started, 2)
+            write_json(manifest_path, manifest)
+            self.compiled = True
+            return manifest
+
+    def _build(self) -> dict:
+        import brian2
+        from brian2 import device
+
+        bp = self.blueprint
+        brian2.set_device("cpp_standalone", build_on_run=False)
+        try:
+            brian2.prefs.devices.cpp_standalone.openmp_threads = 0
+            brian2.defaultclock.dt = bp.dt * brian2.second
+            device.insert_code("main", SEED_CODE)
+            with model_errors(bp):
+                objects = bp.build()
+                timed = {o.name: o for o in objects if isinstance(o, brian2.TimedArray)}
+                by_name = {o.name: o for o in objects if not isinstance(o, brian2.TimedArray)}
+                network = brian2.Network(list(by_name.values()))
+                network.run(bp.duration * brian2.second, namespace={})
+            device.build(directory=str(self.directory), compile=True, run=False,
+                         with_output=False)
+            manifest = {"settable": {}, "timed_arrays": {}, "outputs": {}}
+            for name in bp.settable:
+                obj, var = _split(name)
+                v = by_name[obj].variables[var]
+                manifest["settable"][name] = {"dtype": np.dtype(v.dtype).str, "scalar": bool(v.scalar)}
+            for name in bp.timed_arrays:
+                values = timed[name].values
+                manifest["timed_arrays"][name] = {"shape": list(values.shape),
+                                                  "dtype": values.dtype.str}
+            for name in bp.outputs:
+                obj, var = _split(name)
+                v = by_name[obj].variables[var]
+                size = v.size if isinstance(v.size, tuple) else (v.size,)
+                manifest["outputs"][name] = {
+                    "file": device.get_array_filename(v),
+                    "dtype": np.dtype(v.dtype).str,
+                    "columns": int(size[1]) if len(size) == 2 else None,
+                }
+            return manifest
+        finally:
+            device.reinit()
+            brian2.set_device("runtime")
+
+    # -- running --------------------------------------------------------------------------------
+
+    def run(self, values: dict, timed: dict, seed: int) -> dict[str, np.ndarray]:
+        _check_complete(self.blueprint, values, timed)
+        with tempfile.TemporaryDirectory(prefix="neurosims-run-") as work:
+            work = Path(work)
+            args = []
+            for name, value in values.items():
+                spec = self.manifest["settable"][name]
+                array = np.asarray(value, dtype=spec["dtype"])
+                if spec["scalar"]:
+                    args.append(f"{name}={array.item()!r}")
+                else:
+                    path = work / f"{name}.dat"
+                    array.ravel().tofile(path)
+                    args.append(f"{name}={path}")
+            for name, value in timed.items():
+                spec = self.manifest["timed_arrays"][name]
+                array = np.asarray(value, dtype=spec["dtype"])
+                if list(array.shape) != spec["shape"]:
+                    raise NeurosimsError(f"input {name} has shape {array.shape}, the build expects "
+                                         f"{tuple(spec['shape'])}")
+                path = work / f"{name}.dat"
+                array.tofile(path)
+                args.append(f"{name}.values={path}")
+            results = work / "results"
+            results.mkdir()
+            env = dict(os.environ, **{SEED_VARIABLE: str(int(seed))})
+            proc = subprocess.run(
+                [str(self.directory / "main"), "--results_dir", f"{results}/", *args],
+                cwd=self.directory, env=env, capture_output=True, text=True,
+            )
+            # the binary exits 0 on some failures (a wrong array size): read stderr too
+            if proc.returncode != 0 or proc.stderr.strip():
+                message = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
+                raise NeurosimsError(
+                    f"compiled simulation in {self.directory} failed (exit {proc.returncode}): "
+                    f"{message[-1] if message else 'no message'}"
+                )
+            return {name: self._read(results, spec) for name, spec in self.manifest["outputs"].items()}
+
+    @staticmethod
+    def _read(results: Path, spec: dict) -> np.ndarray:
+        path = results / spec["file"]
+        data = np.fromfile(path, dtype=spec["dtype"]) if path.exists() else np.zeros(0, spec["dtype"])
+        if spec["columns"]:
+            data = data.reshape(-1, spec["columns"])
+        return data
+
+
+@contextmanager
+def model_errors(blueprint: Blueprint):
+    """Brian2's errors about equations, names and units, as one line naming the model file."""
+    try:
+        yield
+    except NeurosimsError:
+        raise
+    except Exception as err:
+        from brian2.core.base import BrianObjectException
+
+        from neurosims.models import brian_error_message
+
+        where, chain = blueprint.name, err
+        while chain is not None:
+            if isinstance(chain, BrianObjectException):
+                name = re.search(r"object named '([^']+)'", str(chain))
+                if name:
+                    group = name.group(1).split("_")[0]
+                    source = (blueprint.sources or {}).get(group)
+                    where = f"{source} (group {group})" if source else f"group {group}"
+                break
+            chain = chain.__cause__ or chain.__context__
+        raise NeurosimsError(f"{where}: {brian_error_message(err)}") from None
+
+
+def _check_complete(blueprint: Blueprint, values: dict, timed: dict):
+    """Every run sets every settable variable, so no value baked into a build ever matters."""
+    missing = sorted(set(blueprint.settable) - set(values)) + sorted(set(blueprint.timed_arrays) - set(timed))
+    extra = sorted(set(values) - set(blueprint.settable)) + sorted(set(timed) - set(blueprint.timed_arrays))
+    if missing or extra:
+        raise NeurosimsError(f"run of {blueprint.name}: missing values for {missing}, unknown {extra}")
