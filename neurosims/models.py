@@ -114,9 +114,12 @@ class Model:
         )
 
     def names(self) -> set[str]:
-        """Variables and parameters this model defines."""
-        defined = set(Equations(self.equations).names) if self.equations.strip() else set()
-        return defined | set(self.parameters)
+        """Variables and parameters this model defines or declares (SYNAPSE, PRE, POST)."""
+        defined = set(self.parameters)
+        for text in (self.equations, self.synapse, self.pre, self.post):
+            if text.strip():
+                defined |= set(Equations(text).names)
+        return defined
 
 
 def combine(synapse: Model, rule: Model) -> Model:
@@ -134,7 +137,8 @@ def combine(synapse: Model, rule: Model) -> Model:
             "expected a synapse model and a plasticity model"
         )
     needed = set(Equations(rule.synapse).names) if rule.synapse.strip() else set()
-    missing = sorted(needed - synapse.names())
+    own = set(Equations(synapse.equations).names) if synapse.equations.strip() else set()
+    missing = sorted(needed - own)
     if missing:
         raise NeurosimsError(
             f"{rule.path}: rule {rule.name} changes {', '.join(missing)}, which synapse model "
