@@ -43,7 +43,7 @@ from scipy.ndimage import gaussian_filter1d
 
 from neurosims import metrics
 from neurosims.config import quantity
-from neurosims.models import Model, combine, find_model, make_group, make_synapses, merge_parameters
+from neurosims.models import Model, check_units, combine, find_model, make_group, make_synapses, merge_parameters
 from neurosims.progress import Progress
 from neurosims.simulation import Blueprint, open_simulator
 from neurosims.store import RunStore, read_npz, write_npz
@@ -127,6 +127,8 @@ def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
             raise NeurosimsError(f"unknown model role {role!r}; roles of {NAME}: {', '.join(MODELS)}")
         names[role] = source
     loaded = {role: find_model(source) for role, source in names.items()}
+    for model in loaded.values():
+        check_units(model)  # a unit error names the model file, before anything is built
     return {
         "neuron": loaded["neuron"],
         "input": loaded["input"],
@@ -344,10 +346,10 @@ def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "s
         cache_dir=None, description: dict | None = None) -> dict:
     """Train and evaluate; write checkpoints, metrics and arrays to `out`. Returns the metrics."""
     models = models or load_models()
+    net = Network(config, models, params, device, cache_dir)  # fails before anything is written
     store = RunStore(out)
     checkpoint = store.start(description or {"experiment": NAME, "seed": seed, "device": device},
                              resume)
-    net = Network(config, models, params, device, cache_dir)
     total = int(round(float(config.training / config.chunk)))
     evaluate_at = checkpoint_chunks(config)
 

@@ -146,6 +146,7 @@ def _quiet_brian():
     import brian2
 
     brian2.BrianLogger.log_level_warn()
+    brian2.BrianLogger.suppress_name("unused_brian_object")  # after an error we report ourselves
     brian2.prefs.logging.std_redirection = False
 
 

@@ -27,6 +27,7 @@ import ast
 import dataclasses
 import importlib.resources
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -350,8 +351,10 @@ def make_group(model: Model, n: int, name: str, namespace: dict, **kwargs):
 
     if model.kind not in ("neuron", "input"):
         raise NeurosimsError(f"{model.path}: a {model.kind} model cannot run as a neuron group")
-    group = NeuronGroup(n, model.brian_equations(), threshold=model.threshold, reset=model.reset,
-                        refractory=model.refractory or False, name=name, namespace=namespace, **kwargs)
+    with _naming(model, name):
+        group = NeuronGroup(n, model.brian_equations(), threshold=model.threshold, reset=model.reset,
+                            refractory=model.refractory or False, name=name, namespace=namespace,
+                            **kwargs)
     if model.per_step:
         group.run_regularly(model.per_step, when="after_groups", name=f"{name}_per_step")
     return group
@@ -372,12 +375,24 @@ def make_synapses(model: Model, source, target, name: str, namespace: dict, **kw
             pathways[side][side] = getattr(model, f"on_{side}")
         if getattr(model, f"learn_on_{side}"):
             pathways[side][f"learn_{side}"] = getattr(model, f"learn_on_{side}")
-    syn = Synapses(source, target, model.brian_equations(), on_pre=pathways["pre"] or None,
-                   on_post=pathways["post"] or None, name=name, namespace=namespace, **kwargs)
+    with _naming(model, name):
+        syn = Synapses(source, target, model.brian_equations(), on_pre=pathways["pre"] or None,
+                       on_post=pathways["post"] or None, name=name, namespace=namespace, **kwargs)
     for pathway in syn._pathways:
         if pathway.name.endswith(("_learn_pre", "_learn_post")):
             pathway.order -= 1
     return syn
+
+
+@contextmanager
+def _naming(model: Model, group: str):
+    """Errors Brian2 raises while creating a group, as one line naming the model file."""
+    try:
+        yield
+    except NeurosimsError:
+        raise
+    except Exception as err:
+        raise NeurosimsError(f"{model.path} (group {group}): {brian_error_message(err)}") from None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,147 @@
+"""The predictive-coding experiment (Bourdoukan et al. 2012): the science on the quick preset,
+resume after a kill, and the command line's handling of bad input."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from neurosims.experiments import predictive_coding as pc
+from neurosims.store import read_npz
+
+from conftest import REPO, TINY, neurosims, pc_config
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory, pc_models):
+    out = tmp_path_factory.mktemp("pc") / "quick"
+    config, params = pc_config(pc_models, "quick")
+    result = pc.run(config, params, out, seed=0, device="standalone", models=pc_models, progress=False)
+    return out, result
+
+
+def test_quick_preset_learns_an_efficient_code(quick_run):
+    """Card targets for the quick preset: error >= 3x lower, distance to optimum >= 5x lower;
+    and, as in the paper, fewer spikes and more irregular spiking after learning."""
+    _, result = quick_run
+    summary, history = result["summary"], result["history"]
+    assert len(history) >= 8
+    times = [h["time"] for h in history]
+    assert times[0] == 0 and times == sorted(times)
+    assert summary["error_reduction"] >= 3
+    assert summary["distance_reduction"] >= 5
+    assert summary["rate_after"] < summary["rate_before"]
+    assert summary["isi_cv_after"] > summary["isi_cv_before"]
+    # the recurrent weights approach -F^T F
+    distances = [h["distance_to_optimum"] for h in history]
+    assert distances[-1] < 0.1 < distances[0]
+
+
+def test_run_writes_config_metrics_arrays_and_figures(quick_run):
+    out, result = quick_run
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["summary"] == pytest.approx(result["summary"])
+    run = json.loads((out / "run.json").read_text())
+    assert run["seed"] == 0 and "brian2" in run["versions"]
+    arrays = read_npz(out / "arrays.npz")
+    assert arrays["after_Omega"].shape == (20, 20) and arrays["before_x_hat"].shape[1] == 2
+    figures = sorted(p.name for p in (out / "figures").iterdir())
+    assert figures == ["learning_curves.png", "raster_and_decoding.png", "recurrent_weights.png"]
+    assert all((out / "figures" / f).stat().st_size > 10_000 for f in figures)
+    assert not list(out.glob("**/*.tmp"))
+
+
+def _chunk_of(out):
+    try:
+        return int(read_npz(out / "checkpoint.npz")["chunk"])
+    except (OSError, KeyError, ValueError):
+        return -1
+
+
+def test_killed_run_resumes_to_the_same_result(tmp_path):
+    args = ["run", "predictive-coding", "--preset", "quick", "--quiet", "--seed", "5",
+            *[a for s in TINY for a in ("--set", s)], "--set", "training=12*second"]
+    neurosims(*args, "--out", tmp_path / "whole")
+    whole = json.loads((tmp_path / "whole" / "metrics.json").read_text())
+
+    cut = tmp_path / "cut"
+    proc = subprocess.Popen([sys.executable, "-m", "neurosims.cli", *args, "--out", cut],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while _chunk_of(cut) < 5 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    killed_at = _chunk_of(cut)
+    assert 0 <= killed_at < 12, "the run was not interrupted"
+
+    neurosims(*args, "--out", cut, "--resume")
+    resumed = json.loads((cut / "metrics.json").read_text())
+    assert resumed == whole
+    np.testing.assert_array_equal(read_npz(cut / "checkpoint.npz")["Omega"],
+                                  read_npz(tmp_path / "whole" / "checkpoint.npz")["Omega"])
+
+
+def test_own_model_file_runs_without_touching_the_package(tmp_path):
+    source = (REPO / "equations" / "neurons" / "spike_coding.py").read_text()
+    mine = tmp_path / "my_neuron.py"
+    mine.write_text(source.replace('"v_th": (0.5,', '"v_th": (0.6,'))
+    proc = neurosims("run", "predictive-coding", "--preset", "quick", "--quiet",
+                     *[a for s in TINY for a in ("--set", s)], "--model", f"neuron={mine}",
+                     "--out", tmp_path / "out")
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["models"]["neuron"] == str(mine)
+    assert run["params"]["v_th"] == 0.6
+    assert "error_reduction" in proc.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--preset", "fast"], "unknown preset 'fast'; available: quick, default, paper"),
+    (["--set", "eps=0.1"], "unknown parameter 'eps'; valid names: .*eps_r"),
+    (["--set", "lambda_v=3*mV"], "unit mismatch for lambda_v: '3\\*mV' has unit volt, expected hertz"),
+    (["--set", "training=2.5*second"], "training .* must be a whole number of chunks"),
+    (["--model", "neuron=missing.py"], "model file not found: missing.py"),
+    (["--model", "soma=x.py"], "unknown model role 'soma'"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path, args, message):
+    import re
+
+    out = tmp_path / "out"
+    proc = neurosims("run", "predictive-coding", *args, "--out", out, check=False)
+    assert proc.returncode == 2
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("neurosims: error")]
+    assert len(lines) == 1 and re.search(message, lines[0]), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_unknown_experiment(tmp_path):
+    proc = neurosims("run", "balance-typo", "--out", tmp_path / "o", check=False)
+    assert proc.returncode == 2 and "unknown experiment 'balance-typo'; available: predictive-coding" in proc.stderr
+
+
+def test_bad_equation_in_own_model_file_names_file_and_line(tmp_path):
+    source = (REPO / "equations" / "neurons" / "spike_coding.py").read_text()
+    mine = tmp_path / "bad_neuron.py"
+    mine.write_text(source.replace("dr/dt = -lambda_v*r : 1", "dr/dt = -lambda_v*r : "))
+    proc = neurosims("run", "predictive-coding", "--model", f"neuron={mine}", "--out", tmp_path / "o",
+                     check=False)
+    assert proc.returncode == 2
+    assert f"{mine}:" in proc.stderr and "cannot parse equation 'dr/dt" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unit_mismatch_in_own_model_file_names_file_variable_and_units(tmp_path):
+    source = (REPO / "equations" / "neurons" / "spike_coding.py").read_text()
+    mine = tmp_path / "volt_neuron.py"
+    mine.write_text(source.replace("I_ff : Hz ", "I_ff : volt"))
+    proc = neurosims("run", "predictive-coding", "--model", f"neuron={mine}", "--out", tmp_path / "o",
+                     check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"{mine}: " in proc.stderr and "'I_ff' has unit V" in proc.stderr and "has unit Hz" in proc.stderr
+    assert not (tmp_path / "o").exists()

@@ -1,0 +1,148 @@
+"""Devices: compile once and run many with run_args; runtime and standalone agree; the
+Brian2 network follows a discrete-time NumPy reference of the same equations step by step."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from neurosims.errors import NeurosimsError
+from neurosims.experiments import predictive_coding as pc
+
+from conftest import pc_config
+
+# One chunk in a fresh process: prints whether it compiled, and what it computed.
+CHUNK_SCRIPT = textwrap.dedent("""
+    import json, sys
+    import numpy as np
+    import brian2; brian2.BrianLogger.log_level_warn()
+    from neurosims.config import resolve
+    from neurosims.experiments import predictive_coding as pc
+    cache, eps_r, seed = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+    models = pc.load_models()
+    config, params = resolve(pc.Config, pc.PRESETS, "quick", [f"eps_r={eps_r}"], pc.parameters(models))
+    net = pc.Network(config, models, params, "standalone", cache_dir=cache)
+    rng = np.random.default_rng(0)
+    state = {"V": np.zeros(20), "r": np.zeros(20), "x": np.zeros(2), **pc.initial_weights(rng, config)}
+    state, rec = net.run(state, pc.smoothed_noise(rng, config, config.chunk), seed, learning=True)
+    print(json.dumps({"compiled": net.sim.compiled, "directory": str(net.sim.directory),
+                      "omega": float(state["Omega"].sum()), "spikes": rec["t"].tolist()}))
+""")
+
+
+def _chunk_in_new_process(cache, eps_r, seed):
+    proc = subprocess.run([sys.executable, "-c", CHUNK_SCRIPT, str(cache), str(eps_r), str(seed)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _compiled_files(directory):
+    files = [directory / "main", *sorted(directory.glob("**/*.o"))]
+    return {str(f): f.stat().st_mtime_ns for f in files}
+
+
+def test_second_run_reuses_the_binary_with_run_args(tmp_path):
+    cache = tmp_path / "builds"
+    first = _chunk_in_new_process(cache, 1e-3, 1)
+    assert first["compiled"]
+    directory = cache / first["directory"].split("/")[-1]
+    before = _compiled_files(directory)
+    assert len(before) > 10  # the binary and its object files
+
+    # another process, another learning rate and seed: same build, no compiler
+    second = _chunk_in_new_process(cache, 5e-3, 2)
+    assert not second["compiled"]
+    assert second["directory"] == first["directory"]
+    assert _compiled_files(directory) == before
+    assert len(list(cache.iterdir())) == 2  # one build folder and its lock file
+    # the run_args took effect: another learning rate, other weights; another seed, other spikes
+    assert second["omega"] != pytest.approx(first["omega"], rel=1e-6)
+    assert second["spikes"] != first["spikes"]
+    # and the same values and seed reproduce the first run exactly
+    assert _chunk_in_new_process(cache, 1e-3, 1) == dict(first, compiled=False)
+
+
+def test_two_processes_building_the_same_key_build_once(tmp_path):
+    cache = tmp_path / "builds"
+    procs = [subprocess.Popen([sys.executable, "-c", CHUNK_SCRIPT, str(cache), "1e-3", "1"],
+                              stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+    assert sorted(r["compiled"] for r in results) == [False, True]
+    assert results[0]["spikes"] == results[1]["spikes"]
+
+
+def test_structural_change_gets_its_own_build(pc_models):
+    config, _ = pc_config(pc_models)
+    small, _ = pc_config(pc_models, sets=["n_neurons=10"])
+    assert pc.blueprint(config, pc_models).build_key() != pc.blueprint(small, pc_models).build_key()
+    # parameter values are run-time values, not part of the build
+    faster, _ = pc_config(pc_models, sets=["eps_r=0.01", "lambda_v=40*Hz"])
+    assert pc.blueprint(config, pc_models).build_key() == pc.blueprint(faster, pc_models).build_key()
+
+
+def _deterministic_chunk(device, models, steps_of_noise_off=True):
+    config, params = pc_config(models, sets=["sigma_v=0/sqrt(ms)", "sigma_th=0"])
+    net = pc.Network(config, models, params, device)
+    rng = np.random.default_rng(3)
+    state = {"V": np.zeros(20), "r": np.zeros(20), "x": np.zeros(2), **pc.initial_weights(rng, config)}
+    c = pc.smoothed_noise(rng, config, config.chunk)
+    start = dict(state)
+    end, rec = net.run(state, c, seed=0, learning=True)
+    return config, params, start, c, end, rec
+
+
+def test_runtime_and_standalone_agree_on_a_deterministic_network(pc_models):
+    *_, end_s, rec_s = _deterministic_chunk("standalone", pc_models)
+    *_, end_r, rec_r = _deterministic_chunk("runtime", pc_models)
+    assert len(rec_s["t"]) > 100
+    np.testing.assert_array_equal(rec_s["i"], rec_r["i"])
+    np.testing.assert_allclose(rec_s["t"], rec_r["t"])
+    for name in ("V", "F", "Omega"):
+        np.testing.assert_allclose(end_s[name], end_r[name], rtol=1e-9, atol=1e-12)
+
+
+def numpy_reference(config, params, state, c):
+    """The predictive-coding network in plain NumPy, one Euler step at a time, in Brian2's
+    schedule: drive and integration, u, one winner, learning (Omega, then the transmitted
+    spike, then F), rate increment. Noise off."""
+    dt, lam = float(config.dt), float(params["lambda_v"])
+    eps_r, beta, mu = params["eps_r"], params["beta"], params["mu"]
+    eps_f, alpha, v_th = params["eps_f"], params["alpha"], params["v_th"]
+    V, r, x = state["V"].copy(), state["r"].copy(), state["x"].copy()
+    F, omega = state["F"].copy(), state["Omega"].copy()
+    per_input = int(round(float(config.input_dt / config.dt)))
+    spikes = []
+    for step in range(int(round(float(config.chunk / config.dt)))):
+        drive = F.T @ c[step // per_input]
+        V, r, x = V + dt * (-lam * V + drive), r - dt * lam * r, x + dt * (-lam * x + c[step // per_input])
+        u = V - v_th
+        k = int(np.argmax(u))
+        if u[k] > 0:
+            spikes.append((step, k))
+            omega[:, k] -= eps_r * (beta * (V + mu * r) + omega[:, k] + mu * (np.arange(len(V)) == k))
+            V = V + omega[:, k]
+            F[:, k] += eps_f * (alpha * x - F[:, k])
+            r[k] += 1
+    return {"V": V, "r": r, "x": x, "F": F, "Omega": omega}, spikes
+
+
+def test_brian2_network_follows_the_numpy_reference(pc_models):
+    config, params, start, c, end, rec = _deterministic_chunk("standalone", pc_models)
+    ref, spikes = numpy_reference(config, params, start, c)
+    steps = np.round(rec["t"] / float(config.dt)).astype(int)
+    assert len(spikes) > 100
+    assert list(zip(steps.tolist(), rec["i"].tolist())) == spikes
+    for name in ("V", "r", "x", "F", "Omega"):
+        np.testing.assert_allclose(end[name], ref[name], rtol=1e-6, atol=1e-9, err_msg=name)
+
+
+def test_wrong_input_shape_is_refused(pc_models):
+    config, params = pc_config(pc_models)
+    net = pc.Network(config, pc_models, params, "standalone")
+    state = {"V": np.zeros(20), "r": np.zeros(20), "x": np.zeros(2),
+             **pc.initial_weights(np.random.default_rng(0), config)}
+    with pytest.raises(NeurosimsError, match=r"input c_in has shape \(10, 2\), the build expects \(1000, 2\)"):
+        net.run(state, np.zeros((10, 2)), seed=0, learning=True)
