@@ -1,0 +1,75 @@
+"""Compile once, run many: wall time of training chunks of the predictive-coding network.
+
+Three ways to run the same chunks (1 s simulated each, learning on), measured in one run:
+  - neurosims standalone: one build, then every chunk runs the binary with run_args;
+  - Brian2 runtime mode (numpy code generation), the network built once;
+  - rebuild per chunk: what a Python loop over cpp_standalone runs does without run_args
+    (a fresh build of the same network for each chunk, the compiler's cache of object files
+    not reused).
+Usage: python benchmarks/predictive_coding_devices.py [--chunks 20] [--rebuild-chunks 3]
+"""
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chunks", type=int, default=20)
+    parser.add_argument("--rebuild-chunks", type=int, default=3)
+    args = parser.parse_args()
+
+    import brian2
+
+    brian2.BrianLogger.log_level_warn()
+    from neurosims.config import resolve
+    from neurosims.experiments import predictive_coding as pc
+
+    models = pc.load_models()
+    config, params = resolve(pc.Config, pc.PRESETS, "default", [], pc.parameters(models))
+
+    def chunks(net, count):
+        rng = np.random.default_rng(0)
+        state = {"V": np.zeros(20), "r": np.zeros(20), "x": np.zeros(2), **pc.initial_weights(rng, config)}
+        for k in range(count):
+            state, _ = net.run(state, pc.smoothed_noise(rng, config, config.chunk), k, learning=True)
+        return state
+
+    rows = []
+    with tempfile.TemporaryDirectory() as cache:
+        start = time.perf_counter()
+        net = pc.Network(config, models, params, "standalone", cache_dir=Path(cache))
+        build = time.perf_counter() - start
+        start = time.perf_counter()
+        final_standalone = chunks(net, args.chunks)
+        per_chunk = (time.perf_counter() - start) / args.chunks
+        rows.append(("neurosims standalone (build once)", build, per_chunk))
+
+    start = time.perf_counter()
+    net = pc.Network(config, models, params, "runtime")
+    setup = time.perf_counter() - start
+    start = time.perf_counter()
+    final_runtime = chunks(net, args.chunks)
+    rows.append(("Brian2 runtime (numpy)", setup, (time.perf_counter() - start) / args.chunks))
+    assert np.allclose(final_runtime["Omega"], final_standalone["Omega"], rtol=1e-6), "devices disagree"
+
+    start = time.perf_counter()
+    for _ in range(args.rebuild_chunks):
+        with tempfile.TemporaryDirectory() as cache:
+            chunks(pc.Network(config, models, params, "standalone", cache_dir=Path(cache)), 1)
+    rows.append(("standalone rebuilt per chunk", 0.0, (time.perf_counter() - start) / args.rebuild_chunks))
+
+    base = rows[0][2]
+    print(f"predictive-coding network, N=20, dt={config.dt}, chunk={config.chunk}; "
+          f"{args.chunks} chunks ({args.rebuild_chunks} for the rebuild row)")
+    print(f"{'way':<36} {'setup s':>8} {'s/chunk':>9} {'vs neurosims':>13}")
+    for name, setup, per in rows:
+        print(f"{name:<36} {setup:>8.2f} {per:>9.4f} {per / base:>12.1f}x")
+
+
+if __name__ == "__main__":
+    main()
