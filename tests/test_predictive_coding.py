@@ -145,3 +145,16 @@ def test_unit_mismatch_in_own_model_file_names_file_variable_and_units(tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert f"{mine}: " in proc.stderr and "'I_ff' has unit V" in proc.stderr and "has unit Hz" in proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_default_preset_reaches_the_issue_targets(tmp_path, pc_models):
+    """Default preset (1000 s simulated, about a minute once built): error >= 10x lower,
+    distance to optimum >= 50x lower, lower rate, more irregular spiking under constant input."""
+    config, params = pc_config(pc_models, "default")
+    summary = pc.run(config, params, tmp_path / "default", seed=0, models=pc_models,
+                     progress=False)["summary"]
+    assert summary["simulated_training_s"] <= 1000
+    assert summary["error_reduction"] >= 10
+    assert summary["distance_reduction"] >= 50
+    assert summary["rate_after"] < summary["rate_before"]
+    assert summary["isi_cv_after"] > summary["isi_cv_before"]
