@@ -294,19 +294,7 @@ def _string_lines(source: str) -> dict[str, int]:
 
 def _check_equations(equations: str, path: Path, first_line: int):
     """Parse each equation line alone, so an error names the file and the line."""
-    if not isinstance(equations, str):
-        raise NeurosimsError(f"{path}:{first_line}: EQUATIONS must be a string")
-    for offset, line in enumerate(equations.split("\n")):
-        text = line.split("#")[0].strip()
-        if not text:
-            continue
-        try:
-            Equations(text)
-        except Exception as err:  # Brian2 raises EquationError, ValueError, KeyError, ...
-            reason = _first_line(err)
-            raise NeurosimsError(
-                f"{path}:{first_line + offset}: cannot parse equation {text!r}: {reason}"
-            ) from None
+    _check_lines(equations, "EQUATIONS", "equation", Equations, path, first_line)
     try:
         Equations(equations)
     except Exception as err:
@@ -314,17 +302,23 @@ def _check_equations(equations: str, path: Path, first_line: int):
 
 
 def _check_code(code: str, name: str, path: Path, first_line: int):
-    if not isinstance(code, str):
+    _check_lines(code, name, f"{name} code", ast.parse, path, first_line)
+
+
+def _check_lines(text, name: str, what: str, parse, path: Path, first_line: int):
+    """Parse a model string line by line; the first line that fails is reported with its place."""
+    if not isinstance(text, str):
         raise NeurosimsError(f"{path}:{first_line}: {name} must be a string")
-    for offset, line in enumerate(code.split("\n")):
-        text = line.split("#")[0].strip()
-        if not text:
+    for offset, line in enumerate(text.split("\n")):
+        statement = line.split("#")[0].strip()
+        if not statement:
             continue
         try:
-            ast.parse(text)
-        except SyntaxError as err:
+            parse(statement)
+        except Exception as err:  # Brian2 raises EquationError, ValueError, KeyError, ...
+            reason = err.msg if isinstance(err, SyntaxError) else _first_line(err)
             raise NeurosimsError(
-                f"{path}:{first_line + offset}: cannot parse {name} code {text!r}: {err.msg}"
+                f"{path}:{first_line + offset}: cannot parse {what} {statement!r}: {reason}"
             ) from None
 
 

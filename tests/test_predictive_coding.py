@@ -87,10 +87,17 @@ def test_killed_run_resumes_to_the_same_result(tmp_path):
                                   read_npz(tmp_path / "whole" / "checkpoint.npz")["Omega"])
 
 
-def test_own_model_file_runs_without_touching_the_package(tmp_path):
+def _edited_neuron(tmp_path, name, old, new):
+    """A user's copy of the library's neuron model, with one edit."""
     source = (REPO / "equations" / "neurons" / "spike_coding.py").read_text()
-    mine = tmp_path / "my_neuron.py"
-    mine.write_text(source.replace('"v_th": (0.5,', '"v_th": (0.6,'))
+    assert old in source
+    path = tmp_path / name
+    path.write_text(source.replace(old, new))
+    return path
+
+
+def test_own_model_file_runs_without_touching_the_package(tmp_path):
+    mine = _edited_neuron(tmp_path, "my_neuron.py", '"v_th": (0.5,', '"v_th": (0.6,')
     proc = neurosims("run", "predictive-coding", "--preset", "quick", "--quiet",
                      *[a for s in TINY for a in ("--set", s)], "--model", f"neuron={mine}",
                      "--out", tmp_path / "out")
@@ -126,9 +133,7 @@ def test_unknown_experiment(tmp_path):
 
 
 def test_bad_equation_in_own_model_file_names_file_and_line(tmp_path):
-    source = (REPO / "equations" / "neurons" / "spike_coding.py").read_text()
-    mine = tmp_path / "bad_neuron.py"
-    mine.write_text(source.replace("dr/dt = -lambda_v*r : 1", "dr/dt = -lambda_v*r : "))
+    mine = _edited_neuron(tmp_path, "bad_neuron.py", "dr/dt = -lambda_v*r : 1", "dr/dt = -lambda_v*r : ")
     proc = neurosims("run", "predictive-coding", "--model", f"neuron={mine}", "--out", tmp_path / "o",
                      check=False)
     assert proc.returncode == 2
@@ -137,9 +142,7 @@ def test_bad_equation_in_own_model_file_names_file_and_line(tmp_path):
 
 
 def test_unit_mismatch_in_own_model_file_names_file_variable_and_units(tmp_path):
-    source = (REPO / "equations" / "neurons" / "spike_coding.py").read_text()
-    mine = tmp_path / "volt_neuron.py"
-    mine.write_text(source.replace("I_ff : Hz ", "I_ff : volt"))
+    mine = _edited_neuron(tmp_path, "volt_neuron.py", "I_ff : Hz ", "I_ff : volt")
     proc = neurosims("run", "predictive-coding", "--model", f"neuron={mine}", "--out", tmp_path / "o",
                      check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
