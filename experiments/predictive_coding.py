@@ -32,8 +32,6 @@ Departures from the authors' code, each deliberate:
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +42,9 @@ from scipy.ndimage import gaussian_filter1d
 from neurosims import metrics
 from neurosims.config import quantity
 from neurosims.models import Model, check_units, combine, find_model, make_group, make_synapses, merge_parameters
-from neurosims.progress import Progress
 from neurosims.simulation import Blueprint, open_simulator
-from neurosims.store import RunStore, read_npz, write_npz
+from neurosims.store import RunStore
+from neurosims.training import log_spaced_chunks, train_in_chunks, write_results
 
 NAME = "predictive-coding"
 
@@ -334,13 +332,6 @@ def evaluate(net: Network, weights: dict, seed: int) -> tuple[dict, dict]:
     return result, arrays
 
 
-def checkpoint_chunks(config: Config) -> list[int]:
-    """Chunk counts at which metrics are measured: 0 and log-spaced up to the end."""
-    total = int(round(float(config.training / config.chunk)))
-    points = np.unique(np.round(np.logspace(0, np.log10(total), config.n_checkpoints)).astype(int))
-    return [0] + [int(p) for p in points]
-
-
 def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
         models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
         cache_dir=None, description: dict | None = None) -> dict:
@@ -350,50 +341,24 @@ def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "s
     store = RunStore(out)
     checkpoint = store.start(description or {"experiment": NAME, "seed": seed, "device": device},
                              resume)
-    total = int(round(float(config.training / config.chunk)))
-    evaluate_at = checkpoint_chunks(config)
+    rng = np.random.default_rng([seed, INIT])
+    initial = {"V": np.zeros(config.n_neurons), "r": np.zeros(config.n_neurons),
+               "x": np.zeros(config.n_inputs), **initial_weights(rng, config)}
 
-    if checkpoint is None:
-        rng = np.random.default_rng([seed, INIT])
-        state = {"V": np.zeros(config.n_neurons), "r": np.zeros(config.n_neurons),
-                 "x": np.zeros(config.n_inputs), **initial_weights(rng, config)}
-        done, history = 0, []
-    else:
-        state = {k: checkpoint[k] for k in ("V", "r", "x", "F", "Omega")}
-        done, history = int(checkpoint["chunk"]), json.loads(str(checkpoint["history"]))
-
-    bar = Progress(f"{NAME} [{device}]", total, float(config.chunk), enabled=progress)
-    bar.update(done)
-    eval_dir = store.directory / "evaluations"
-
-    def measure(chunk):
-        result, arrays = evaluate(net, {"F": state["F"], "Omega": state["Omega"]}, seed)
-        history.append({"chunk": chunk, "time": chunk * float(config.chunk), **result})
-        write_npz(eval_dir / f"chunk_{chunk:06d}.npz", arrays)
-        store.write_metrics({"history": history})
-        bar.message(f"  t = {chunk * float(config.chunk):g} s: "
-                    + ", ".join(f"{k} {v:.4g}" for k, v in result.items()))
-
-    def save(chunk):
-        store.checkpoint({**state, "chunk": np.array(chunk), "history": np.array(json.dumps(history))})
-
-    if checkpoint is None:
-        measure(0)
-        save(0)
-    for chunk in range(done + 1, total + 1):
+    def step(state, chunk):
         c = smoothed_noise(np.random.default_rng([seed, TRAIN, chunk]), config, config.chunk)
-        state, _ = net.run(state, c, _seed(seed, TRAIN, chunk), learning=True)
-        if chunk in evaluate_at:
-            measure(chunk)
-        save(chunk)
-        bar.update(chunk)
+        return net.run(state, c, _seed(seed, TRAIN, chunk), learning=True)[0]
+
+    def measure(state, chunk):
+        return evaluate(net, {"F": state["F"], "Omega": state["Omega"]}, seed)
+
+    total = int(round(float(config.training / config.chunk)))
+    _, history = train_in_chunks(store, checkpoint, initial, total, step, measure,
+                                 log_spaced_chunks(total, config.n_checkpoints), float(config.chunk),
+                                 f"{NAME} [{device}]", progress)
 
     summary = summarise(history)
-    store.write_metrics({"history": history, "summary": summary})
-    before = read_npz(eval_dir / f"chunk_{history[0]['chunk']:06d}.npz")
-    after = read_npz(eval_dir / f"chunk_{history[-1]['chunk']:06d}.npz")
-    store.write_arrays({f"before_{k}": v for k, v in before.items()} | {f"after_{k}": v for k, v in after.items()}
-                       | {f"history_{k}": np.array([h[k] for h in history]) for k in history[0]})
+    before, after = write_results(store, history, summary)
     plot(history, before, after, store.figures)
     return {"history": history, "summary": summary}
 

@@ -11,6 +11,7 @@ A model file (``equations/<kind>/<name>.py``, or a user's own copy anywhere) is 
     \"\"\"
     THRESHOLD = "V > v_th"               # optional: THRESHOLD, RESET, REFRACTORY, ON_PRE, ON_POST
     PER_STEP = "u = V - v_th"            # optional: code run every step after integration
+                                         # (neurons, synapses and continuous plasticity rules)
     PARAMETERS = {"lambda_v": (50 * Hz, "leak rate", "Paper 2012, Eq. 1")}
     PRE = "x : 1"                        # synapses: what they read from their pre/post groups
     POST = "V : 1"
@@ -155,6 +156,7 @@ def combine(synapse: Model, rule: Model) -> Model:
         parameters=merge_parameters([synapse, rule]),
         learn_on_pre=rule.on_pre,
         learn_on_post=rule.on_post,
+        per_step=join(synapse.per_step, rule.per_step),
         pre=_merge_interface(synapse.pre, rule.pre),
         post=_merge_interface(synapse.post, rule.post),
     )
@@ -375,6 +377,8 @@ def make_synapses(model: Model, source, target, name: str, namespace: dict, **kw
     for pathway in syn._pathways:
         if pathway.name.endswith(("_learn_pre", "_learn_post")):
             pathway.order -= 1
+    if model.per_step:
+        syn.run_regularly(model.per_step, when="after_groups", name=f"{name}_per_step")
     return syn
 
 

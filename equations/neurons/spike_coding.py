@@ -1,8 +1,10 @@
-"""Spike-coding integrate-and-fire neuron of a predictive-coding network.
+"""Spike-coding integrate-and-fire neuron of predictive-coding and balanced networks.
 
 The voltage is the neuron's share of the coding error: it integrates the feedforward drive
-F^T c and the recurrent input Omega o(t) (added by the recurrent synapses at each spike) and
-leaks at rate lambda. A spike resets no voltage by itself: the autapse Omega[k, k] < 0 does.
+F^T c, the fast recurrent input Omega o(t) (added by the recurrent synapses at each spike)
+and, in networks that learn a dynamical system (Bourdoukan & Deneve 2015), the error
+feedback K F^T (x - x_hat) and the slow recurrent current Omega_s r; it leaks at rate lambda.
+Currents that no synapse group drives stay 0. A spike resets no voltage by itself: the autapse Omega[k, k] < 0 does.
 r is the spike train filtered with the same leak, from which x_hat = D r is decoded.
 Noise follows the authors' code: white noise on V (0.001 per 1 ms step, i.e. 0.001/sqrt(ms))
 and 0.01 N(0,1) on the threshold comparison at every step.
@@ -22,12 +24,16 @@ CITATION = (
     "Bourdoukan R, Barrett DGT, Machens CK, Deneve S (2012). Learning optimal spike-based "
     "representations. Advances in Neural Information Processing Systems 25. "
     "Journal version and code: Brendel W et al. (2020) PLOS Comput Biol 16(3):e1007692, "
-    "doi:10.1371/journal.pcbi.1007692"
+    "doi:10.1371/journal.pcbi.1007692. "
+    "Error feedback and slow currents: Bourdoukan R, Deneve S (2015). Enforcing balance allows "
+    "local supervised learning in spiking recurrent networks. NIPS 28, 982-990."
 )
 EQUATIONS = """
-dV/dt = -lambda_v*V + I_ff + sigma_v*xi : 1  # membrane potential (dimensionless)
+dV/dt = -lambda_v*V + I_ff + I_fb + I_slow + sigma_v*xi : 1  # membrane potential (dimensionless)
 dr/dt = -lambda_v*r : 1                      # spike train filtered with the leak (decoder input)
 I_ff : Hz                                    # feedforward drive F^T c, summed over input synapses
+I_fb : Hz                                    # error feedback K F^T (x - x_hat) (Bourdoukan & Deneve 2015)
+I_slow : Hz                                  # slow recurrent current Omega_s r (Bourdoukan & Deneve 2015)
 u : 1                                        # V minus the noisy threshold, drawn once per step
 n_above : 1                                  # neurons with a larger u this step (winner_take_all)
 """

@@ -1,0 +1,79 @@
+"""Long training as consecutive chunks: measure at chosen chunks, checkpoint after every chunk,
+resume from the last checkpoint with the same result as an uninterrupted run.
+
+Experiments supply two functions: `step(state, chunk) -> state` runs one chunk of learning
+(its input and seed derived from the chunk's index, so a resumed run repeats exactly what the
+interrupted one would have done) and `measure(state, chunk) -> (metrics, arrays)` evaluates
+without changing the state.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+import numpy as np
+
+from neurosims.progress import Progress
+from neurosims.store import RunStore, read_npz, write_npz
+
+
+def log_spaced_chunks(total: int, points: int) -> list[int]:
+    """0 and `points` chunk counts log-spaced from 1 to `total` (duplicates removed)."""
+    spaced = np.unique(np.round(np.logspace(0, np.log10(total), points)).astype(int))
+    return [0] + [int(p) for p in spaced]
+
+
+def train_in_chunks(store: RunStore, checkpoint: dict | None, initial_state: dict, total: int,
+                    step: Callable[[dict, int], dict], measure: Callable[[dict, int], tuple[dict, dict]],
+                    measure_at: list[int], chunk_seconds: float, label: str,
+                    progress: bool = True) -> tuple[dict, list[dict]]:
+    """Run chunks 1..total after the checkpoint (or from `initial_state`). Returns the final
+    state and the history of measurements (one dict per measured chunk, with 'chunk' and
+    'time'); each measurement's arrays go to evaluations/chunk_NNNNNN.npz."""
+    if checkpoint is None:
+        state, done, history = dict(initial_state), 0, []
+    else:
+        state = {k: checkpoint[k] for k in initial_state}
+        done, history = int(checkpoint["chunk"]), json.loads(str(checkpoint["history"]))
+    bar = Progress(label, total, chunk_seconds, enabled=progress)
+    bar.update(done)
+
+    def record(chunk):
+        result, arrays = measure(state, chunk)
+        history.append({"chunk": chunk, "time": chunk * chunk_seconds, **result})
+        write_npz(evaluation_path(store, chunk), arrays)
+        store.write_metrics({"history": history})
+        bar.message(f"  t = {chunk * chunk_seconds:g} s: "
+                    + ", ".join(f"{k} {v:.4g}" for k, v in result.items()))
+
+    def save(chunk):
+        store.checkpoint({**state, "chunk": np.array(chunk), "history": np.array(json.dumps(history))})
+
+    if checkpoint is None:
+        if 0 in measure_at:
+            record(0)
+        save(0)
+    for chunk in range(done + 1, total + 1):
+        state = step(state, chunk)
+        if chunk in measure_at:
+            record(chunk)
+        save(chunk)
+        bar.update(chunk)
+    return state, history
+
+
+def evaluation_path(store: RunStore, chunk: int):
+    return store.directory / "evaluations" / f"chunk_{chunk:06d}.npz"
+
+
+def write_results(store: RunStore, history: list[dict], summary: dict) -> tuple[dict, dict]:
+    """metrics.json with the summary, and arrays.npz with the first and last evaluations'
+    arrays (prefixed before_/after_) and the history as arrays. Returns (before, after)."""
+    store.write_metrics({"history": history, "summary": summary})
+    before = read_npz(evaluation_path(store, history[0]["chunk"]))
+    after = read_npz(evaluation_path(store, history[-1]["chunk"]))
+    store.write_arrays({f"before_{k}": v for k, v in before.items()}
+                       | {f"after_{k}": v for k, v in after.items()}
+                       | {f"history_{k}": np.array([h[k] for h in history]) for k in history[0]})
+    return before, after
