@@ -36,7 +36,7 @@ def main():
         rng = np.random.default_rng(0)
         state = {"V": np.zeros(20), "r": np.zeros(20), "x": np.zeros(2), **pc.initial_weights(rng, config)}
         for k in range(count):
-            state, _ = net.run(state, pc.smoothed_noise(rng, config, config.chunk), k, learning=True)
+            state, _ = net.run(state, pc.signal(rng, config), k, learning=True)
         return state
 
     rows = []

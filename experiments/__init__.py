@@ -2,4 +2,5 @@
 
 EXPERIMENTS = {
     "predictive-coding": "neurosims.experiments.predictive_coding",
+    "balance": "neurosims.experiments.balance",
 }

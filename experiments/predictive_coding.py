@@ -37,12 +37,13 @@ from pathlib import Path
 
 import numpy as np
 from brian2 import Hz, Quantity, ms, second
-from scipy.ndimage import gaussian_filter1d
 
 from neurosims import metrics
 from neurosims.config import quantity
-from neurosims.models import Model, check_units, combine, find_model, make_group, make_synapses, merge_parameters
-from neurosims.simulation import Blueprint, open_simulator
+from neurosims.inputs import smoothed_noise
+from neurosims.models import (Model, check_units, combine, find_model, make_group, make_synapses,
+                              merge_parameters, structure)
+from neurosims.simulation import Blueprint, all_to_all, open_simulator
 from neurosims.store import RunStore
 from neurosims.training import log_spaced_chunks, train_in_chunks, write_results
 
@@ -163,11 +164,11 @@ def blueprint(config: Config, models: dict[str, Model]) -> Blueprint:
         inputs = make_group(models["input"], j, "inputs", namespace, method="euler")
         neurons = make_group(models["neuron"], n, "neurons", namespace, method="euler")
         feedforward = make_synapses(models["feedforward"], inputs, neurons, "feedforward", namespace)
-        feedforward.connect(i=np.repeat(np.arange(j), n), j=np.tile(np.arange(n), j))
+        feedforward.connect(**all_to_all(j, n))
         recurrent = make_synapses(models["recurrent"], neurons, neurons, "recurrent", namespace)
-        recurrent.connect(i=np.repeat(np.arange(n), n), j=np.tile(np.arange(n), n))
+        recurrent.connect(**all_to_all(n, n))
         arbiter = make_synapses(models["arbiter"], neurons, neurons, "arbiter", namespace)
-        arbiter.connect()
+        arbiter.connect(**all_to_all(n, n))
         for updater in arbiter.summed_updaters.values():
             updater.when = "before_thresholds"  # after u is drawn (after_groups), before spiking
         spikes = SpikeMonitor(neurons, name="spikes")
@@ -178,7 +179,6 @@ def blueprint(config: Config, models: dict[str, Model]) -> Blueprint:
     settable = STATE + tuple(
         f"{GROUP_OF_ROLE[role]}.{p}" for role, m in models.items() for p in m.parameters
     )
-    structure = {role: _structure(m) for role, m in models.items()}
     return Blueprint(
         name=NAME,
         build=build,
@@ -189,30 +189,18 @@ def blueprint(config: Config, models: dict[str, Model]) -> Blueprint:
         outputs=STATE + ("spikes.i", "spikes.t", "trace.V", "trace.r", "target.x"),
         sources={GROUP_OF_ROLE[role]: str(m.path) for role, m in models.items()},
         key={"n": n, "j": j, "input_dt": float(config.input_dt), "record_dt": float(config.record_dt),
-             "models": structure},
+             "models": {role: structure(m) for role, m in models.items()}},
     )
-
-
-def _structure(model: Model) -> dict:
-    """What of a model goes into the compiled code (parameter values do not: they are set
-    at every run)."""
-    fields = ("equations", "threshold", "reset", "refractory", "on_pre", "on_post", "per_step",
-              "learn_on_pre", "learn_on_post")
-    return {f: getattr(model, f) for f in fields} | {
-        "parameters": {k: p.unit for k, p in model.parameters.items()}}
 
 
 # ---------------------------------------------------------------------------------------------
 # Inputs and initial state
 
 
-def smoothed_noise(rng: np.random.Generator, config: Config, duration: Quantity,
-                   scale: float = 1.0) -> np.ndarray:
-    """The authors' input: N(0,1) per input step x amplitude, smoothed by a Gaussian; in Hz."""
-    steps = int(round(float(duration / config.input_dt)))
-    white = rng.standard_normal((steps, config.n_inputs)) * float(config.input_amplitude) * scale
-    sigma = float(config.input_smoothing / config.input_dt)
-    return gaussian_filter1d(white, sigma, axis=0, mode="constant")
+def signal(rng: np.random.Generator, config: Config, scale: float = 1.0) -> np.ndarray:
+    """One chunk of the authors' input (Hz), at `scale` times the training amplitude."""
+    return smoothed_noise(rng, config.chunk, config.n_inputs, scale * config.input_amplitude,
+                          config.input_smoothing, config.input_dt)
 
 
 def initial_weights(rng: np.random.Generator, config: Config) -> dict[str, np.ndarray]:
@@ -291,7 +279,7 @@ def evaluate(net: Network, weights: dict, seed: int) -> tuple[dict, dict]:
 
     def noise_inputs(stream, count, scale):
         rng = np.random.default_rng([seed, stream])
-        return [smoothed_noise(rng, cfg, cfg.chunk, scale) for _ in range(count)]
+        return [signal(rng, cfg, scale) for _ in range(count)]
 
     def seeds(stream, count):
         return [_seed(seed, stream, 1000 + k) for k in range(count)]
@@ -346,7 +334,7 @@ def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "s
                "x": np.zeros(config.n_inputs), **initial_weights(rng, config)}
 
     def step(state, chunk):
-        c = smoothed_noise(np.random.default_rng([seed, TRAIN, chunk]), config, config.chunk)
+        c = signal(np.random.default_rng([seed, TRAIN, chunk]), config)
         return net.run(state, c, _seed(seed, TRAIN, chunk), learning=True)[0]
 
     def measure(state, chunk):

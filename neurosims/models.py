@@ -124,6 +124,15 @@ class Model:
         return defined
 
 
+def structure(model: Model) -> dict:
+    """What of a model goes into compiled code: its strings and its parameters' names and units.
+    Parameter values do not (they are set at every run), so they are not part of a build key."""
+    fields = ("equations", "threshold", "reset", "refractory", "on_pre", "on_post", "per_step",
+              "learn_on_pre", "learn_on_post")
+    return {f: getattr(model, f) for f in fields} | {
+        "parameters": {k: p.unit for k, p in model.parameters.items()}}
+
+
 def combine(synapse: Model, rule: Model) -> Model:
     """A synapse model with a plasticity rule attached.
 
@@ -417,6 +426,8 @@ _UNITS_NAMESPACE = {
 def parse_quantity(text: str, expected, name: str):
     """Read ``--set name=text``: a number or a Brian2 expression with units (``40*Hz``), checked
     against the unit of the default value ``expected``."""
+    if isinstance(expected, str):  # a text field (a matrix, a file): its owner checks it
+        return text
     try:
         value = eval(text, {"__builtins__": {}}, dict(_UNITS_NAMESPACE))  # units and numbers only
     except Exception:

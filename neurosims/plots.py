@@ -86,3 +86,29 @@ def weight_matrix(ax, weights: np.ndarray, title: str = ""):
     image = ax.imshow(weights, cmap="RdBu_r", vmin=-np.abs(weights).max(), vmax=np.abs(weights).max())
     ax.set_title(title)
     plt.colorbar(image, ax=ax)
+
+
+def autonomous_runs(before: dict, after: dict, record_dt: float = 1e-3):
+    """The true system and the network's estimate with input and feedback off, before and
+    after learning."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.5), sharey=True)
+    for ax, (label, data) in zip(axes, (("before learning", before), ("after learning", after))):
+        trajectories(ax, data["x_free"], data["x_hat_free"], record_dt, f"autonomous, {label}")
+    axes[0].legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def currents(exc: np.ndarray, inh: np.ndarray, record_dt: float = 1e-3, window: int = 10):
+    """Excitatory and inhibitory input currents of one neuron (averaged over `window` steps)."""
+    kernel = np.ones(window) / window
+    t = np.arange(len(exc) - window + 1) * record_dt
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.plot(t, np.convolve(exc, kernel, "valid"), color="tab:red", label="excitatory")
+    ax.plot(t, np.convolve(inh, kernel, "valid"), color="tab:blue", label="inhibitory")
+    ax.plot(t, np.convolve(exc + inh, kernel, "valid"), color="k", lw=0.8, label="total")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("input current (1/s)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

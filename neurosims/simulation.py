@@ -96,6 +96,13 @@ def open_simulator(blueprint: Blueprint, device: str, cache_dir: Path | None = N
     raise NeurosimsError(f"unknown device {device!r}; choose one of {', '.join(DEVICES)}")
 
 
+def all_to_all(n_pre: int, n_post: int) -> dict[str, np.ndarray]:
+    """Synapse indices in pre-major order, for ``Synapses.connect(**all_to_all(...))``: the
+    synapse array of a weight matrix W[post, pre] is then ``W.T.ravel()``, and back
+    ``array.reshape(n_pre, n_post).T``."""
+    return {"i": np.repeat(np.arange(n_pre), n_post), "j": np.tile(np.arange(n_post), n_pre)}
+
+
 def _split(name: str) -> tuple[str, str]:
     obj, _, var = name.partition(".")
     return obj, var

@@ -27,7 +27,7 @@ CHUNK_SCRIPT = textwrap.dedent("""
     net = pc.Network(config, models, params, "standalone", cache_dir=cache)
     rng = np.random.default_rng(0)
     state = {"V": np.zeros(20), "r": np.zeros(20), "x": np.zeros(2), **pc.initial_weights(rng, config)}
-    state, rec = net.run(state, pc.smoothed_noise(rng, config, config.chunk), seed, learning=True)
+    state, rec = net.run(state, pc.signal(rng, config), seed, learning=True)
     print(json.dumps({"compiled": net.sim.compiled, "directory": str(net.sim.directory),
                       "omega": float(state["Omega"].sum()), "spikes": rec["t"].tolist()}))
 """)
@@ -88,7 +88,7 @@ def _deterministic_chunk(device, models, steps_of_noise_off=True):
     net = pc.Network(config, models, params, device)
     rng = np.random.default_rng(3)
     state = {"V": np.zeros(20), "r": np.zeros(20), "x": np.zeros(2), **pc.initial_weights(rng, config)}
-    c = pc.smoothed_noise(rng, config, config.chunk)
+    c = pc.signal(rng, config)
     start = dict(state)
     end, rec = net.run(state, c, seed=0, learning=True)
     return config, params, start, c, end, rec

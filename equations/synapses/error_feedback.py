@@ -20,6 +20,6 @@ x_hat : 1
 """
 POST = "I_fb : Hz"
 PARAMETERS = {
-    "k_fb": (20 * Hz, "gain K of the error feedback (0 in the autonomous test)",
+    "k_fb": (30 * Hz, "gain K of the error feedback (0 in the autonomous test)",
              "Bourdoukan & Deneve 2015, Eq. 6; value suggested by the reproduction card (10-50)"),
 }

@@ -1,0 +1,475 @@
+"""Enforcing balance allows local supervised learning: a spiking network learns a linear
+dynamical system with fast and slow recurrent connections.
+
+Bourdoukan R, Deneve S (2015). Enforcing balance allows local supervised learning in spiking
+recurrent networks. Advances in Neural Information Processing Systems 28, 982-990.
+
+Reproduces the paper's central result: with its error fed back (gain K), a network of
+spike-coding neurons learns fast recurrent weights that enforce E/I balance (the voltage rule
+of Bourdoukan et al. 2012) and slow recurrent weights that implement dx/dt = A x + c (a local
+rule: postsynaptic error current x presynaptic rate); with the feedback then removed, the
+network's decoded output x_hat follows the true system started from the same state.
+
+Notation: F is J x N (column n is neuron n's feedforward weights, unit length), the decoder is
+D = F, and the optima are Omega_f* = -(F^T F + mu I) and Omega_s* = F^T (A + lambda I) F
+(the card writes the same with F as N x J).
+
+Models (equations/): spike_coding (neuron), linear_system (x, c, x_hat), feedforward_drive (F c),
+error_feedback (K F^T (x - x_hat)), decoder_readout (x_hat = D r), linear_coupling (A x),
+fast_recurrent + voltage_recurrent (Omega_f, reused from the 2012 experiment), slow_recurrent +
+current_hebbian (Omega_s), winner_take_all (one spike per step).
+
+Choices where the paper gives no number (the card marks its protocol as suggested):
+- dt = 1 ms with at most one spike per step (as in the 2012 authors' code; see
+  predictive_coding), N = 20, J from A (2 for the default damped oscillator).
+- beta = 2 in the voltage rule (2012: 1/0.9), so that the fast weights converge to
+  -(F^T F + mu I) at scale 1, the scale that matches the fixed decoder D = F.
+- Both weight sets learn at once, from the 2012 initial fast weights and zero slow weights.
+- The learning rates fall as 1 / (1 + t / anneal), anneal = 100 s. With constant rates the
+  slow weights kept diffusing: the error feedback fell 16x by 100 s, then rose again, and the
+  autonomous network became unstable (rate 25-90 Hz, autonomous error > 1) by 300-1000 s
+  (measured). A decaying rate is the standard cure for a stochastic delta rule.
+- Input: smoothed white noise as in 2012, scaled so that x stays of order 1-10.
+- Autonomous test: one 1 s chunk with input and feedback brings x_hat onto x, then input and
+  feedback are switched off; the error is measured over 3 periods of the slowest oscillation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from brian2 import Hz, Quantity, ms, second
+
+from neurosims import metrics
+from neurosims.config import quantity
+from neurosims.errors import NeurosimsError
+from neurosims.inputs import smoothed_noise
+from neurosims.models import (Model, check_units, combine, find_model, make_group, make_synapses,
+                              merge_parameters, structure)
+from neurosims.simulation import Blueprint, all_to_all, open_simulator
+from neurosims.store import RunStore
+from neurosims.training import log_spaced_chunks, train_in_chunks, write_results
+
+NAME = "balance"
+
+MODELS = {
+    "neuron": "spike_coding",
+    "system": "linear_system",
+    "feedforward": "feedforward_drive",
+    "feedback": "error_feedback",
+    "readout": "decoder_readout",
+    "coupling": "linear_coupling",
+    "fast": "fast_recurrent",
+    "fast_rule": "voltage_recurrent",
+    "slow": "slow_recurrent",
+    "slow_rule": "current_hebbian",
+    "arbiter": "winner_take_all",
+}
+
+DAMPED_OSCILLATOR = "[[-2, -12.5664], [12.5664, -2]]"  # /s: 2 Hz (2 pi 2), decaying at 2 /s (card)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The card's suggested protocol (no published values exist)."""
+
+    # network and target system
+    n_neurons: int = 20  # N (card: 20-50)
+    system: str = DAMPED_OSCILLATOR  # A in 1/s: a J x J matrix as [[...], ...] or a file (.npy, .txt, .csv, .json)
+    dt: Quantity = quantity(1 * ms)  # card suggests 0.1 ms; 1 ms with one spike per step (see docstring)
+    # input c(t): smoothed white noise, a new sequence every chunk
+    input_amplitude: Quantity = quantity(300 * Hz)  # N(0,1) per input step x amplitude, before smoothing
+    input_smoothing: Quantity = quantity(30 * ms)  # sigma of the Gaussian
+    input_dt: Quantity = quantity(1 * ms)
+    # training
+    chunk: Quantity = quantity(1 * second)
+    training: Quantity = quantity(1000 * second)  # card: a few hundred seconds
+    anneal: Quantity = quantity(100 * second)  # learning rates fall as 1 / (1 + t / anneal)
+    n_checkpoints: int = 10  # metric points, log-spaced (plus t = 0)
+    # evaluation (learning off)
+    test: Quantity = quantity(5 * second)  # with feedback: feedback power, rates, ISI CV, balance
+    autonomous_periods: float = 3.0  # periods of the slowest oscillation the autonomous test scores
+    autonomous_trials: int = 3  # autonomous tests (other inputs before the switch-off), errors averaged
+    record_dt: Quantity = quantity(1 * ms)
+
+    def __post_init__(self):
+        if min(self.n_neurons - 1, self.n_checkpoints, self.autonomous_trials) < 1 or self.autonomous_periods <= 0:
+            raise ValueError("n_neurons >= 2, n_checkpoints >= 1, autonomous_trials >= 1 and "
+                             "autonomous_periods > 0 are required")
+        for name in ("training", "test"):
+            ratio = float(getattr(self, name) / self.chunk)
+            if abs(ratio - round(ratio)) > 1e-9 or round(ratio) < 1:
+                raise ValueError(f"{name} ({getattr(self, name)}) must be a whole number of chunks ({self.chunk})")
+
+
+COMMON = dict(beta=2.0)  # see the module docstring
+PRESETS = {
+    "quick": dict(COMMON, training=60 * second, n_checkpoints=7, test=2 * second),
+    "default": dict(COMMON),
+    "paper": dict(COMMON, n_neurons=50, training=2000 * second),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The target system
+
+
+def system_matrix(spec: str) -> np.ndarray:
+    """A (1/s) from a literal ``[[a, b], [c, d]]`` or a file; refused with one line if it is not
+    a square, finite, numeric matrix of a stable system (every eigenvalue's real part < 0:
+    the network must follow x, which an unstable A drives to infinity)."""
+    text = spec.strip()
+    where = f"system matrix A ({text})"
+    if text.startswith("["):
+        try:
+            matrix = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise NeurosimsError(f"{where}: not a matrix literal: {err.msg} at character {err.pos}") from None
+    else:
+        path = Path(text).expanduser()
+        if not path.is_file():
+            raise NeurosimsError(f"system matrix file not found: {path}")
+        try:
+            if path.suffix == ".npy":
+                matrix = np.load(path, allow_pickle=False)
+            elif path.suffix == ".json":
+                matrix = json.loads(path.read_text())
+            else:
+                matrix = np.loadtxt(path, delimiter="," if path.suffix == ".csv" else None, ndmin=2)
+        except (ValueError, OSError) as err:
+            raise NeurosimsError(f"{path}: cannot read a numeric matrix: {' '.join(str(err).split())}") from None
+    try:
+        a = np.array(matrix, dtype=float)
+    except (ValueError, TypeError):
+        raise NeurosimsError(f"{where}: entries must all be numbers in rows of equal length") from None
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.size == 0:
+        raise NeurosimsError(f"{where}: A must be a square J x J matrix, got shape {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise NeurosimsError(f"{where}: A has entries that are not finite")
+    worst = np.max(np.linalg.eigvals(a).real)
+    if worst >= 0:
+        raise NeurosimsError(f"{where}: the system is not stable (an eigenvalue has real part "
+                             f"{worst:.3g} /s >= 0); x would grow without bound")
+    return a
+
+
+def slowest_period(a: np.ndarray) -> float:
+    """Period (s) of the slowest oscillation of A, or its slowest decay time if none oscillates."""
+    eig = np.linalg.eigvals(a)
+    rotating = np.abs(eig.imag) > 1e-9
+    if np.any(rotating):
+        return float(2 * np.pi / np.min(np.abs(eig.imag[rotating])))
+    return float(1 / np.min(np.abs(eig.real)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Models and network
+
+
+def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
+    names = dict(MODELS)
+    for role, source in (overrides or {}).items():
+        if role not in MODELS:
+            raise NeurosimsError(f"unknown model role {role!r}; roles of {NAME}: {', '.join(MODELS)}")
+        names[role] = source
+    loaded = {role: find_model(source) for role, source in names.items()}
+    for model in loaded.values():
+        check_units(model)
+    composed = {role: loaded[role] for role in ("neuron", "system", "feedforward", "feedback",
+                                                "readout", "coupling", "arbiter")}
+    composed["fast"] = combine(loaded["fast"], loaded["fast_rule"])
+    composed["slow"] = combine(loaded["slow"], loaded["slow_rule"])
+    return composed
+
+
+def parameters(models: dict[str, Model]):
+    return merge_parameters(list(models.values()))
+
+
+GROUP_OF_ROLE = {role: role for role in ("feedforward", "feedback", "readout", "coupling", "fast",
+                                         "slow", "arbiter")} | {"neuron": "neurons", "system": "system"}
+LEARNING_RATES = ("eps_r", "eps_s")
+# state carried between chunks, and the fixed weights set at every run: name -> group.variable
+STATE = {"V": "neurons.V", "r": "neurons.r", "x": "system.x", "Omega_f": "fast.Omega",
+         "Omega_s": "slow.Omega_s"}
+FIXED = {"F": ("feedforward.F", "feedback.f"), "D": ("readout.d",), "A": ("coupling.a",)}
+
+
+def blueprint(config: Config, models: dict[str, Model], j: int) -> Blueprint:
+    from brian2 import SpikeMonitor, StateMonitor, TimedArray
+
+    n = config.n_neurons
+    input_steps = int(round(float(config.chunk / config.input_dt)))
+
+    def build():
+        c_in = TimedArray(np.zeros((input_steps, j)) * Hz, dt=config.input_dt, name="c_in")
+        ns = {"c_in": c_in}
+        system = make_group(models["system"], j, "system", ns, method="euler")
+        neurons = make_group(models["neuron"], n, "neurons", ns, method="euler")
+        groups = [c_in, system, neurons]
+        for role, source, target in (("feedforward", system, neurons), ("feedback", system, neurons),
+                                     ("readout", neurons, system), ("coupling", system, system),
+                                     ("fast", neurons, neurons), ("slow", neurons, neurons),
+                                     ("arbiter", neurons, neurons)):
+            syn = make_synapses(models[role], source, target, role, ns)
+            syn.connect(**all_to_all(len(source), len(target)))
+            groups.append(syn)
+        for updater in groups[-1].summed_updaters.values():
+            updater.when = "before_thresholds"  # the arbiter counts after u is drawn
+        groups += [SpikeMonitor(neurons, name="spikes"),
+                   StateMonitor(neurons, "r", record=True, dt=config.record_dt, name="trace"),
+                   StateMonitor(system, ["x", "x_hat"], record=True, dt=config.record_dt,
+                                name="system_trace", when="end")]  # x_hat is summed during the step
+        return groups
+
+    settable = (tuple(STATE.values()) + tuple(v for names in FIXED.values() for v in names)
+                + tuple(f"{GROUP_OF_ROLE[role]}.{p}" for role, m in models.items() for p in m.parameters))
+    return Blueprint(
+        name=NAME, build=build, duration=float(config.chunk), dt=float(config.dt),
+        settable=settable, timed_arrays=("c_in",),
+        outputs=tuple(STATE.values()) + ("spikes.i", "spikes.t", "trace.r", "system_trace.x",
+                                         "system_trace.x_hat"),
+        sources={GROUP_OF_ROLE[role]: str(m.path) for role, m in models.items()},
+        key={"n": n, "j": j, "input_dt": float(config.input_dt), "record_dt": float(config.record_dt),
+             "models": {role: structure(m) for role, m in models.items()}},
+    )
+
+
+class Network:
+    """The simulator plus conversions: state and weights as vectors and [post, pre] matrices."""
+
+    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str,
+                 cache_dir=None):
+        self.config, self.models, self.params = config, models, params
+        self.a = system_matrix(config.system)
+        self.j = self.a.shape[0]
+        self.sim = open_simulator(blueprint(config, models, self.j), device, cache_dir)
+
+    def run(self, state: dict, fixed: dict, c: np.ndarray, seed: int, learning: float,
+            feedback: bool = True) -> tuple[dict, dict]:
+        """One chunk; `learning` scales the learning rates (0: off)."""
+        n, j = self.config.n_neurons, self.j
+        matrices = {"Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"]}
+        values = {STATE[k]: state[k] for k in ("V", "r", "x")}
+        values |= {STATE[k]: m.T.ravel() for k, m in matrices.items()}  # [post, pre] -> pre-major
+        values |= {"feedforward.F": fixed["F"].ravel(), "feedback.f": fixed["F"].ravel(),  # F[j, n]
+                   "readout.d": fixed["F"].T.ravel(),  # D = F: d[n -> j] = F[j, n]
+                   "coupling.a": self.a.T.ravel()}
+        for role, model in self.models.items():
+            for p in model.parameters:
+                value = float(np.asarray(self.params[p]))
+                if p in LEARNING_RATES:
+                    value *= learning
+                if p == "k_fb" and not feedback:
+                    value = 0.0
+                values[f"{GROUP_OF_ROLE[role]}.{p}"] = value
+        out = self.sim.run(values, {"c_in": c}, seed)
+        new = {k: out[STATE[k]] for k in ("V", "r", "x")}
+        new |= {k: out[STATE[k]].reshape(n, n).T for k in matrices}
+        rec = {"i": out["spikes.i"], "t": out["spikes.t"], "r": out["trace.r"],
+               "x": out["system_trace.x"], "x_hat": out["system_trace.x_hat"], "c": c}
+        return new, rec
+
+
+def chunk_input(config: Config, j: int, seed: int, stream: int, chunk: int) -> np.ndarray:
+    """One chunk of input c (Hz), fixed by the seed, the random stream and the chunk's index."""
+    return smoothed_noise(np.random.default_rng([seed, stream, chunk]), config.chunk, j,
+                          config.input_amplitude, config.input_smoothing, config.input_dt)
+
+
+def _seed(seed: int, *stream: int) -> int:
+    return int(np.random.SeedSequence([seed, *stream]).generate_state(1)[0])
+
+
+TRAIN, TEST, AUTONOMOUS, INIT = range(4)
+
+
+def initial_state(rng: np.random.Generator, config: Config, j: int) -> dict:
+    n = config.n_neurons
+    f = rng.standard_normal((j, n))
+    f /= np.linalg.norm(f, axis=0, keepdims=True)
+    return {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j),
+            "Omega_f": -0.2 * rng.random((n, n)) - 0.5 * np.eye(n),  # as in the 2012 experiment
+            "Omega_s": np.zeros((n, n)), "F": f}
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def optima(f: np.ndarray, a: np.ndarray, lam: float, mu: float) -> tuple[np.ndarray, np.ndarray]:
+    n = f.shape[1]
+    return -(f.T @ f + mu * np.eye(n)), f.T @ (a + lam * np.eye(len(a))) @ f
+
+
+def input_currents(rec: dict, state: dict, fixed: dict, k_fb: float, config: Config):
+    """Excitatory and inhibitory input currents (Hz) of every neuron at every recorded step:
+    the positive and the negative parts of every synaptic contribution (feedforward, error
+    feedback, slow and fast recurrent; the autapse is the reset, not an input)."""
+    f = fixed["F"]
+    steps, n = rec["r"].shape
+    per = int(round(float(config.record_dt / config.input_dt)))
+    c = rec["c"][::per][:steps]
+    contributions = [f[None, :, :] * c[:, :, None]]  # (T, J, N)
+    if k_fb:
+        contributions.append(k_fb * f[None, :, :] * (rec["x"] - rec["x_hat"])[:, :, None])
+    slow = state["Omega_s"][None, :, :] * rec["r"][:, None, :]  # (T, N_post, N_pre)
+    counts = np.zeros((steps, n))
+    bins = np.minimum((rec["t"] / float(config.record_dt)).astype(int), steps - 1)
+    np.add.at(counts, (bins, rec["i"].astype(int)), 1.0)
+    fast_w = state["Omega_f"] * (1 - np.eye(n))
+    fast = fast_w[None, :, :] * counts[:, None, :] / float(config.record_dt)
+    exc = sum(np.clip(x, 0, None).sum(axis=1) for x in contributions)
+    inh = sum(np.clip(x, None, 0).sum(axis=1) for x in contributions)
+    exc = exc + np.clip(slow, 0, None).sum(axis=2) + np.clip(fast, 0, None).sum(axis=2)
+    inh = inh + np.clip(slow, None, 0).sum(axis=2) + np.clip(fast, None, 0).sum(axis=2)
+    return exc, inh
+
+
+def ei_correlation(exc: np.ndarray, inh: np.ndarray, window: int = 10) -> float:
+    """Mean over neurons of the correlation between E and I currents, both averaged over
+    `window` recorded steps (spike inputs are pulses); balanced inputs give values near -1."""
+    kernel = np.ones(window) / window
+    smooth = lambda m: np.apply_along_axis(lambda v: np.convolve(v, kernel, "valid"), 0, m)  # noqa: E731
+    e, i = smooth(exc), smooth(inh)
+    values = [np.corrcoef(e[:, n], i[:, n])[0, 1] for n in range(e.shape[1])
+              if np.std(e[:, n]) > 0 and np.std(i[:, n]) > 0]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def evaluate(net: Network, state: dict, fixed: dict, seed: int) -> tuple[dict, dict]:
+    cfg, j = net.config, net.j
+    n = cfg.n_neurons
+    k_fb = float(np.asarray(net.params["k_fb"]))
+    lam, mu = float(np.asarray(net.params["lambda_v"])), float(net.params["mu"])
+
+    # with feedback, learning off: tracking error, rates, irregularity, balance
+    current = {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j),
+               "Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"]}
+    parts = []
+    for k in range(int(round(float(cfg.test / cfg.chunk)))):
+        current, rec = net.run(current, fixed, chunk_input(cfg, j, seed, TEST, k), _seed(seed, TEST, k),
+                               learning=0.0)
+        if k == 0:
+            exc, inh = input_currents(rec, state, fixed, k_fb, cfg)
+        rec["t"] = rec["t"] + k * float(cfg.chunk)
+        parts.append(rec)
+    test = {key: np.concatenate([p[key] for p in parts]) for key in ("i", "t", "x", "x_hat")}
+    duration = float(cfg.test)
+
+    # autonomous: one chunk with input and feedback, then neither, from the state reached
+    period = slowest_period(net.a)
+    scored = int(round(cfg.autonomous_periods * period / float(cfg.record_dt)))
+    free_chunks = int(np.ceil(cfg.autonomous_periods * period / float(cfg.chunk)))
+    errors = []
+    for trial in range(cfg.autonomous_trials):
+        current = {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j),
+                   "Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"]}
+        warmup = chunk_input(cfg, j, seed, AUTONOMOUS, trial)
+        current, _ = net.run(current, fixed, warmup, _seed(seed, AUTONOMOUS, trial), learning=0.0)
+        free = []
+        for k in range(free_chunks):
+            current, rec = net.run(current, fixed, np.zeros_like(warmup), _seed(seed, AUTONOMOUS, trial, k),
+                                   learning=0.0, feedback=False)
+            free.append(rec)
+        x_free = np.concatenate([p["x"] for p in free])[:scored]
+        x_hat_free = np.concatenate([p["x_hat"] for p in free])[:scored]
+        errors.append(float(np.sum((x_free - x_hat_free) ** 2) / np.sum(x_free ** 2)))
+        if trial == 0:
+            shown = (x_free, x_hat_free)
+    x_free, x_hat_free = shown
+
+    fast_opt, slow_opt = optima(fixed["F"], net.a, lam, mu)
+    result = {
+        "feedback_power": float(np.mean(np.sum((test["x"] - test["x_hat"]) ** 2, axis=1))),
+        "distance_fast": metrics.distance_to_optimum(state["Omega_f"], fast_opt),
+        "distance_slow": metrics.distance_to_optimum(state["Omega_s"], slow_opt)
+        if np.any(state["Omega_s"]) else 1.0,
+        "autonomous_error": float(np.mean(errors)),
+        "mean_rate": metrics.mean_rate(len(test["i"]), n, duration),
+        "isi_cv": metrics.isi_cv(test["i"], test["t"], n),
+        "ei_correlation": ei_correlation(exc, inh),
+    }
+    one_second = int(round(float(1 * second / cfg.record_dt)))
+    arrays = {"spike_i": test["i"][test["t"] < 1.0], "spike_t": test["t"][test["t"] < 1.0],
+              "x": test["x"][:one_second], "x_hat": test["x_hat"][:one_second],
+              "x_free": x_free, "x_hat_free": x_hat_free,
+              "exc": exc[:one_second, 0], "inh": inh[:one_second, 0],
+              "Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"], "F": fixed["F"],
+              "slow_optimum": slow_opt, "fast_optimum": fast_opt}
+    return result, arrays
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
+        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
+        cache_dir=None, description: dict | None = None) -> dict:
+    models = models or load_models()
+    net = Network(config, models, params, device, cache_dir)  # refuses a bad A before writing
+    store = RunStore(out)
+    checkpoint = store.start(description or {"experiment": NAME, "seed": seed, "device": device}, resume)
+    start = initial_state(np.random.default_rng([seed, INIT]), config, net.j)
+    fixed = {"F": start.pop("F")}
+
+    def step(state, chunk):
+        c = chunk_input(config, net.j, seed, TRAIN, chunk)
+        # learning rates anneal so that the weights settle instead of diffusing (see docstring)
+        scale = 1 / (1 + (chunk - 1) * float(config.chunk / config.anneal))
+        return net.run(state, fixed, c, _seed(seed, TRAIN, chunk), learning=scale)[0]
+
+    def measure(state, chunk):
+        return evaluate(net, state, fixed, seed)
+
+    total = int(round(float(config.training / config.chunk)))
+    _, history = train_in_chunks(store, checkpoint, start, total, step, measure,
+                                 log_spaced_chunks(total, config.n_checkpoints), float(config.chunk),
+                                 f"{NAME} [{device}]", progress)
+    summary = summarise(history)
+    before, after = write_results(store, history, summary)
+    plot(history, before, after, store.figures, float(config.record_dt))
+    return {"history": history, "summary": summary}
+
+
+def summarise(history: list[dict]) -> dict:
+    first, last = history[0], history[-1]
+    return {
+        "simulated_training_s": last["time"],
+        "distance_slow_before": first["distance_slow"],
+        "distance_slow_after": last["distance_slow"],
+        "distance_slow_reduction": first["distance_slow"] / last["distance_slow"],
+        "distance_fast_reduction": first["distance_fast"] / last["distance_fast"],
+        "feedback_power_before": first["feedback_power"],
+        "feedback_power_after": last["feedback_power"],
+        "feedback_power_reduction": first["feedback_power"] / last["feedback_power"],
+        "autonomous_error_before": first["autonomous_error"],
+        "autonomous_error_after": last["autonomous_error"],
+        "ei_correlation_before": first["ei_correlation"],
+        "ei_correlation_after": last["ei_correlation"],
+        "isi_cv_after": last["isi_cv"],
+        "rate_before": first["mean_rate"],
+        "rate_after": last["mean_rate"],
+    }
+
+
+def plot(history, before, after, folder: Path, record_dt: float) -> list[Path]:
+    from neurosims import plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "raster_and_tracking.png": plots.raster_and_decoding(before, after, record_dt),
+        "autonomous.png": plots.autonomous_runs(before, after, record_dt),
+        "learning_curves.png": plots.learning_curves(
+            history, ["distance_fast", "distance_slow", "feedback_power", "autonomous_error",
+                      "mean_rate", "isi_cv"]),
+        "slow_weights.png": plots.weights_vs_optimum(
+            [(b["Omega_s"], b["slow_optimum"]) for b in (before, after)], ["before", "after"],
+            xlabel=r"$F^\top(A+\lambda I)F$", ylabel=r"$\Omega^s$"),
+        "balance.png": plots.currents(after["exc"], after["inh"], record_dt),
+    }
+    return [plots.save(fig, folder / name) for name, fig in figures.items()]
