@@ -198,10 +198,10 @@ STATE = {"V": "neurons.V", "r": "neurons.r", "x": "system.x", "Omega_f": "fast.O
 FIXED = {"F": ("feedforward.F", "feedback.f"), "D": ("readout.d",), "A": ("coupling.a",)}
 
 
-def blueprint(config: Config, models: dict[str, Model], j: int) -> Blueprint:
+def blueprint(config: Config, models: dict[str, Model]) -> Blueprint:
     from brian2 import SpikeMonitor, StateMonitor, TimedArray
 
-    n = config.n_neurons
+    n, j = config.n_neurons, len(system_matrix(config.system))
     input_steps = int(round(float(config.chunk / config.input_dt)))
 
     def build():
@@ -246,7 +246,7 @@ class Network:
         self.config, self.models, self.params = config, models, params
         self.a = system_matrix(config.system)
         self.j = self.a.shape[0]
-        self.sim = open_simulator(blueprint(config, models, self.j), device, cache_dir)
+        self.sim = open_simulator(blueprint(config, models), device, cache_dir)
 
     def run(self, state: dict, fixed: dict, c: np.ndarray, seed: int, learning: float,
             feedback: bool = True) -> tuple[dict, dict]:
@@ -433,7 +433,7 @@ def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "s
     summary = summarise(history)
     before, after = write_results(store, history, summary)
     plot(history, before, after, store.figures, float(config.record_dt))
-    return {"history": history, "summary": summary}
+    return {"history": history, "summary": summary, "compiled": net.sim.compiled}
 
 
 def summarise(history: list[dict]) -> dict:

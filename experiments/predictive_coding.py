@@ -348,7 +348,7 @@ def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "s
     summary = summarise(history)
     before, after = write_results(store, history, summary)
     plot(history, before, after, store.figures)
-    return {"history": history, "summary": summary}
+    return {"history": history, "summary": summary, "compiled": net.sim.compiled}
 
 
 def summarise(history: list[dict]) -> dict:

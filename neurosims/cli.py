@@ -58,6 +58,25 @@ def _parser() -> argparse.ArgumentParser:
                      "last checkpoint")
     run.add_argument("--quiet", action="store_true", help="no progress display")
     run.set_defaults(handler=_run)
+
+    sweep = commands.add_parser("sweep", help="run an experiment over a grid of values and seeds on Dask")
+    sweep.add_argument("experiment")
+    sweep.add_argument("--preset", default="quick")
+    sweep.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="a value for every task")
+    sweep.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
+                       help="values to sweep (repeat for a grid)")
+    sweep.add_argument("--seeds", default="0", help="seeds: 1-20 or 1,4,9 (default 0)")
+    sweep.add_argument("--cluster", default="local",
+                       help="local (default), slurm, pbs, or a scheduler address tcp://host:port")
+    sweep.add_argument("--cluster-config", type=Path, help="JSON options for the SLURM/PBS cluster "
+                       "(dask-jobqueue's arguments, e.g. cores, memory, queue, walltime)")
+    sweep.add_argument("--workers", type=int, default=2, help="number of workers (default 2)")
+    sweep.add_argument("--retries", type=int, default=2, help="retries of a failed task (default 2)")
+    sweep.add_argument("--out", type=Path, help="sweep folder (default: a new folder under ~/neurosims-runs)")
+    sweep.add_argument("--plot", metavar="METRIC", help="draw METRIC against the first swept parameter")
+    sweep.add_argument("--plot-param", metavar="NAME", help="the swept parameter for --plot's x axis")
+    sweep.set_defaults(handler=_sweep)
     return parser
 
 
@@ -95,14 +114,6 @@ def format_model(model) -> str:
     return "\n".join(lines)
 
 
-def _experiment(name: str):
-    from neurosims.experiments import EXPERIMENTS
-
-    if name not in EXPERIMENTS:
-        raise NeurosimsError(f"unknown experiment {name!r}; available: {', '.join(EXPERIMENTS)}")
-    return importlib.import_module(EXPERIMENTS[name])
-
-
 def _run(args) -> int:
     from neurosims.experiments import EXPERIMENTS
 
@@ -112,31 +123,38 @@ def _run(args) -> int:
             print(f"{name:<20} {doc}")
         return 0
     _quiet_brian()
-    from neurosims.config import describe, resolve
+    from neurosims.runs import prepare
 
-    experiment = _experiment(args.experiment)
-    overrides = {}
-    for item in args.model:
-        role, sep, path = item.partition("=")
-        if not sep or not path:
-            raise NeurosimsError(f"--model expects ROLE=PATH, got {item!r}")
-        overrides[role.strip()] = path.strip()
-    models = experiment.load_models(overrides)
-    config, params = resolve(experiment.Config, experiment.PRESETS, args.preset, args.set,
-                             experiment.parameters(models))
+    prepared = prepare(args.experiment, args.preset, args.set, args.model)
     out = args.out or Path.home() / "neurosims-runs" / f"{args.experiment}-{time.strftime('%Y%m%d-%H%M%S')}"
-    description = {"experiment": args.experiment, "preset": args.preset, "seed": args.seed,
-                   "device": args.device, "models": {r: str(m.path) for r, m in models.items()},
-                   **describe(config, params)}
     print(f"neurosims: {args.experiment}, preset {args.preset}, seed {args.seed}, "
           f"{args.device}; writing to {out}", file=sys.stderr)
-    result = experiment.run(config, params, out, seed=args.seed, device=args.device, models=models,
-                            resume=args.resume, progress=not args.quiet, description=description)
+    result = prepared.run(out, seed=args.seed, device=args.device, resume=args.resume,
+                          progress=not args.quiet)
     print(f"neurosims: done. Summary ({out / 'metrics.json'}):")
     for key, value in result["summary"].items():
         print(f"  {key:<24} {value:.4g}" if isinstance(value, float) else f"  {key:<24} {value}")
     print(f"  figures in {out / 'figures'}")
     return 0
+
+
+def _sweep(args) -> int:
+    _quiet_brian()
+    from neurosims.sweep import parse_grid, parse_seeds, plot_metric, run_sweep
+
+    grid, seeds = parse_grid(args.grid), parse_seeds(args.seeds)
+    if args.workers < 1 or args.retries < 0:
+        raise NeurosimsError("--workers must be at least 1 and --retries at least 0")
+    out = args.out or Path.home() / "neurosims-runs" / f"sweep-{args.experiment}-{time.strftime('%Y%m%d-%H%M%S')}"
+    rows = run_sweep(args.experiment, args.preset, args.set, grid, seeds, out, cluster=args.cluster,
+                     workers=args.workers, retries=args.retries, cluster_config=args.cluster_config)
+    failed = [r for r in rows if r["status"] != "done"]
+    print(f"neurosims sweep: {len(rows) - len(failed)} of {len(rows)} tasks done; table {out / 'results.csv'}")
+    for row in failed:
+        print(f"  failed {row['task']}: {row.get('error', '')}")
+    if args.plot:
+        print(f"  figure {plot_metric(out, args.plot, args.plot_param)}")
+    return 1 if failed else 0
 
 
 def _quiet_brian():

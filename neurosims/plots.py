@@ -112,3 +112,29 @@ def currents(exc: np.ndarray, inh: np.ndarray, record_dt: float = 1e-3, window: 
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def sweep_errorbars(lines: dict[str, dict[str, list[float]]], order: list[str], param: str, metric: str):
+    """Mean +- standard deviation over seeds of `metric` at each value of `param`; one line per
+    label. Values that all read as numbers (units allowed) go on a numeric axis."""
+    from neurosims.models import _UNITS_NAMESPACE
+
+    try:
+        positions = {v: float(eval(v, {"__builtins__": {}}, dict(_UNITS_NAMESPACE))) for v in order}
+        numeric = True
+    except Exception:
+        positions, numeric = {v: i for i, v in enumerate(order)}, False
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    for label, by_value in lines.items():
+        values = [v for v in order if v in by_value]
+        means = [np.mean(by_value[v]) for v in values]
+        errors = [np.std(by_value[v]) for v in values]
+        ax.errorbar([positions[v] for v in values], means, yerr=errors, marker="o", capsize=3,
+                    label=label or None)
+    ax.set_xticks(list(positions.values()), list(positions.keys()), rotation=30 if not numeric else 0)
+    ax.set_xlabel(param)
+    ax.set_ylabel(f"{metric} (mean +- s.d. over seeds)")
+    if any(lines):
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig

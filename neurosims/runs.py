@@ -1,0 +1,62 @@
+"""From a command's words to a run: the experiment, its models, config, parameters and the
+record of what was asked. Used by `neurosims run`, by sweep tasks on Dask workers (which get
+these plain words, never Brian2 objects) and by notebooks."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from neurosims.config import describe, resolve
+from neurosims.errors import NeurosimsError
+
+
+def load_experiment(name: str) -> ModuleType:
+    from neurosims.experiments import EXPERIMENTS
+
+    if name not in EXPERIMENTS:
+        raise NeurosimsError(f"unknown experiment {name!r}; available: {', '.join(EXPERIMENTS)}")
+    return importlib.import_module(EXPERIMENTS[name])
+
+
+@dataclass
+class Prepared:
+    """Everything a run needs, resolved and checked."""
+
+    name: str
+    experiment: ModuleType
+    config: object
+    params: dict
+    models: dict
+    description: dict
+
+    def blueprint(self):
+        return self.experiment.blueprint(self.config, self.models)
+
+    def run(self, out: Path, seed: int, device: str = "standalone", resume: bool = False,
+            progress: bool = True, cache_dir=None) -> dict:
+        return self.experiment.run(self.config, self.params, Path(out), seed=seed, device=device,
+                                   models=self.models, resume=resume, progress=progress,
+                                   cache_dir=cache_dir, description=dict(self.description, seed=seed,
+                                                                         device=device))
+
+
+def prepare(name: str, preset: str = "default", sets: list[str] = (), model_files: list[str] = ()) -> Prepared:
+    """Resolve `neurosims run NAME --preset P --set ... --model ROLE=PATH` without running it."""
+    experiment = load_experiment(name)
+    overrides = {}
+    for item in model_files:
+        role, sep, path = item.partition("=")
+        if not sep or not path:
+            raise NeurosimsError(f"--model expects ROLE=PATH, got {item!r}")
+        overrides[role.strip()] = path.strip()
+    models = experiment.load_models(overrides)
+    config, params = resolve(experiment.Config, experiment.PRESETS, preset, list(sets),
+                             experiment.parameters(models))
+    experiment.blueprint(config, models)  # structural checks (e.g. a bad matrix) before any run
+    description = {"experiment": name, "preset": preset,
+                   "models": {role: str(m.path) for role, m in models.items()},
+                   **describe(config, params)}
+    return Prepared(name, experiment, config, params, models, description)
