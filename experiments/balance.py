@@ -50,8 +50,7 @@ from neurosims.inputs import smoothed_noise
 from neurosims.models import (Model, check_units, combine, find_model, make_group, make_synapses,
                               merge_parameters, structure)
 from neurosims.simulation import Blueprint, all_to_all, open_simulator
-from neurosims.store import RunStore
-from neurosims.training import log_spaced_chunks, train_in_chunks, write_results
+from neurosims.training import Trainer, log_spaced_chunks, run_training
 
 NAME = "balance"
 
@@ -407,13 +406,10 @@ def evaluate(net: Network, state: dict, fixed: dict, seed: int) -> tuple[dict, d
 # Running
 
 
-def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
-        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
-        cache_dir=None, description: dict | None = None) -> dict:
-    models = models or load_models()
-    net = Network(config, models, params, device, cache_dir)  # refuses a bad A before writing
-    store = RunStore(out)
-    checkpoint = store.start(description or {"experiment": NAME, "seed": seed, "device": device}, resume)
+def trainer(net: Network, seed: int) -> Trainer:
+    """Training from the seed's initial state: one chunk of input per step, learning rates
+    annealed, metrics at log-spaced chunks."""
+    config = net.config
     start = initial_state(np.random.default_rng([seed, INIT]), config, net.j)
     fixed = {"F": start.pop("F")}
 
@@ -427,13 +423,16 @@ def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "s
         return evaluate(net, state, fixed, seed)
 
     total = int(round(float(config.training / config.chunk)))
-    _, history = train_in_chunks(store, checkpoint, start, total, step, measure,
-                                 log_spaced_chunks(total, config.n_checkpoints), float(config.chunk),
-                                 f"{NAME} [{device}]", progress)
-    summary = summarise(history)
-    before, after = write_results(store, history, summary)
-    plot(history, before, after, store.figures, float(config.record_dt))
-    return {"history": history, "summary": summary, "compiled": net.sim.compiled}
+    return Trainer(start, step, measure, total, log_spaced_chunks(total, config.n_checkpoints))
+
+
+def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
+        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
+        cache_dir=None, description: dict | None = None) -> dict:
+    """Train and evaluate; write checkpoints, metrics, arrays and figures to `out`."""
+    net = Network(config, models or load_models(), params, device, cache_dir)  # refuses a bad A first
+    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
+                        summarise, lambda *a: plot(*a, float(config.record_dt)))
 
 
 def summarise(history: list[dict]) -> dict:

@@ -44,8 +44,7 @@ from neurosims.inputs import smoothed_noise
 from neurosims.models import (Model, check_units, combine, find_model, make_group, make_synapses,
                               merge_parameters, structure)
 from neurosims.simulation import Blueprint, all_to_all, open_simulator
-from neurosims.store import RunStore
-from neurosims.training import log_spaced_chunks, train_in_chunks, write_results
+from neurosims.training import Trainer, log_spaced_chunks, run_training
 
 NAME = "predictive-coding"
 
@@ -320,15 +319,10 @@ def evaluate(net: Network, weights: dict, seed: int) -> tuple[dict, dict]:
     return result, arrays
 
 
-def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
-        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
-        cache_dir=None, description: dict | None = None) -> dict:
-    """Train and evaluate; write checkpoints, metrics and arrays to `out`. Returns the metrics."""
-    models = models or load_models()
-    net = Network(config, models, params, device, cache_dir)  # fails before anything is written
-    store = RunStore(out)
-    checkpoint = store.start(description or {"experiment": NAME, "seed": seed, "device": device},
-                             resume)
+def trainer(net: Network, seed: int) -> Trainer:
+    """Training from the seed's initial weights: a new 1 s input sequence per chunk, metrics
+    at log-spaced chunks."""
+    config = net.config
     rng = np.random.default_rng([seed, INIT])
     initial = {"V": np.zeros(config.n_neurons), "r": np.zeros(config.n_neurons),
                "x": np.zeros(config.n_inputs), **initial_weights(rng, config)}
@@ -341,14 +335,16 @@ def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "s
         return evaluate(net, {"F": state["F"], "Omega": state["Omega"]}, seed)
 
     total = int(round(float(config.training / config.chunk)))
-    _, history = train_in_chunks(store, checkpoint, initial, total, step, measure,
-                                 log_spaced_chunks(total, config.n_checkpoints), float(config.chunk),
-                                 f"{NAME} [{device}]", progress)
+    return Trainer(initial, step, measure, total, log_spaced_chunks(total, config.n_checkpoints))
 
-    summary = summarise(history)
-    before, after = write_results(store, history, summary)
-    plot(history, before, after, store.figures)
-    return {"history": history, "summary": summary, "compiled": net.sim.compiled}
+
+def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
+        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
+        cache_dir=None, description: dict | None = None) -> dict:
+    """Train and evaluate; write checkpoints, metrics, arrays and figures to `out`."""
+    net = Network(config, models or load_models(), params, device, cache_dir)  # fails before writing
+    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
+                        summarise, plot)
 
 
 def summarise(history: list[dict]) -> dict:

@@ -10,12 +10,42 @@ without changing the state.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from neurosims.progress import Progress
 from neurosims.store import RunStore, read_npz, write_npz
+
+
+@dataclass
+class Trainer:
+    """An experiment's training: the state it starts from, one chunk of learning, one
+    measurement, how many chunks and at which chunks to measure."""
+
+    initial: dict
+    step: Callable[[dict, int], dict]
+    measure: Callable[[dict, int], tuple[dict, dict]]
+    total: int
+    measure_at: list[int]
+
+
+def run_training(name: str, sim, trainer: Trainer, out: Path, seed: int, device: str, resume: bool,
+                 progress: bool, description: dict | None, summarise: Callable, plot: Callable) -> dict:
+    """The life of a run: claim the folder (or resume it), train in chunks, summarise, write
+    metrics, arrays and figures. `sim` is the simulator (its `compiled` flag is reported)."""
+    store = RunStore(out)
+    checkpoint = store.start(description or {"experiment": name, "seed": seed, "device": device}, resume)
+    chunk_seconds = sim.blueprint.duration
+    _, history = train_in_chunks(store, checkpoint, trainer.initial, trainer.total, trainer.step,
+                                 trainer.measure, trainer.measure_at, chunk_seconds,
+                                 f"{name} [{device}]", progress)
+    summary = summarise(history)
+    before, after = write_results(store, history, summary)
+    plot(history, before, after, store.figures)
+    return {"history": history, "summary": summary, "compiled": sim.compiled}
 
 
 def log_spaced_chunks(total: int, points: int) -> list[int]:
