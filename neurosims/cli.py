@@ -77,6 +77,18 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--plot", metavar="METRIC", help="draw METRIC against the first swept parameter")
     sweep.add_argument("--plot-param", metavar="NAME", help="the swept parameter for --plot's x axis")
     sweep.set_defaults(handler=_sweep)
+
+    export = commands.add_parser("export", help="export a compiled experiment for nodes without Python")
+    export.add_argument("experiment")
+    export.add_argument("--preset", default="quick")
+    export.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    export.add_argument("--seeds", default="0", help="seeds to prepare tasks for: 1-20 or 1,4,9")
+    export.add_argument("--out", type=Path, required=True, help="the folder to create")
+    export.set_defaults(handler=_export)
+
+    collect = commands.add_parser("collect", help="read an exported folder's results into a table")
+    collect.add_argument("folder", type=Path)
+    collect.set_defaults(handler=_collect)
     return parser
 
 
@@ -155,6 +167,27 @@ def _sweep(args) -> int:
     if args.plot:
         print(f"  figure {plot_metric(out, args.plot, args.plot_param)}")
     return 1 if failed else 0
+
+
+def _export(args) -> int:
+    _quiet_brian()
+    from neurosims.export import export
+    from neurosims.sweep import parse_seeds
+
+    folder = export(args.experiment, args.preset, args.set, parse_seeds(args.seeds), args.out)
+    print(f"neurosims export: {folder}\n  one task:  bash {folder / 'run_task.sh'} SEED OUTDIR\n"
+          f"  SLURM:     cd {folder} && sbatch slurm_array.sh\n  then:      neurosims collect {folder}")
+    return 0
+
+
+def _collect(args) -> int:
+    _quiet_brian()
+    from neurosims.export import collect
+
+    rows = collect(args.folder)
+    done = sum(r["status"] == "done" for r in rows)
+    print(f"neurosims collect: {done} of {len(rows)} tasks finished; table {args.folder / 'results.csv'}")
+    return 0 if done == len(rows) else 1
 
 
 def _quiet_brian():

@@ -66,7 +66,7 @@ class Blueprint:
     key: dict  # everything else that forces a recompile (equations, sizes), JSON-able
     sources: dict | None = None  # object name -> model file, to say where an error comes from
 
-    def build_key(self) -> str:
+    def build_key(self, compiler_flags: list[str] | None = None) -> str:
         import brian2
 
         from neurosims import __version__
@@ -81,11 +81,15 @@ class Blueprint:
             "key": self.key,
             "brian2": brian2.__version__,
             "neurosims": __version__,
-            "compiler_flags": brian2.prefs["codegen.cpp.extra_compile_args_gcc"],
+            "compiler_flags": compiler_flags or brian2.prefs["codegen.cpp.extra_compile_args_gcc"],
             "machine": platform.machine(),
         }
         text = json.dumps(spec, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# For exported builds: no -march=native, so the binary runs on any x86-64 node
+PORTABLE_FLAGS = ["-w", "-O3", "-ffast-math", "-fno-finite-math-only", "-std=c++11"]
 
 
 def open_simulator(blueprint: Blueprint, device: str, cache_dir: Path | None = None):
@@ -93,6 +97,8 @@ def open_simulator(blueprint: Blueprint, device: str, cache_dir: Path | None = N
         return RuntimeSimulator(blueprint)
     if device == "standalone":
         return StandaloneSimulator(blueprint, cache_dir)
+    if device == "standalone-portable":
+        return StandaloneSimulator(blueprint, cache_dir, portable=True)
     raise NeurosimsError(f"unknown device {device!r}; choose one of {', '.join(DEVICES)}")
 
 
@@ -165,11 +171,21 @@ class StandaloneSimulator:
 
     device = "standalone"
 
-    def __init__(self, blueprint: Blueprint, cache_dir: Path | None = None):
+    def __init__(self, blueprint: Blueprint, cache_dir: Path | None = None, portable: bool = False,
+                 directory: Path | None = None):
+        """Open the build of `blueprint` in the cache (building it if needed), or the finished
+        build in `directory` (an exported one)."""
         self.blueprint = blueprint
-        root = Path(cache_dir) if cache_dir else default_cache_dir()
-        self.directory = root / f"{blueprint.name}-{blueprint.build_key()}"
+        self.flags = PORTABLE_FLAGS if portable else None
         self.compiled = False  # True when this object had to compile the build
+        if directory is not None:
+            self.directory = Path(directory)
+            if not (self.directory / "manifest.json").exists():
+                raise NeurosimsError(f"{self.directory} holds no finished build (no manifest.json)")
+            self.manifest = json.loads((self.directory / "manifest.json").read_text())
+            return
+        root = Path(cache_dir) if cache_dir else default_cache_dir()
+        self.directory = root / f"{blueprint.name}-{blueprint.build_key(self.flags)}"
         self.manifest = self._load_or_build()
 
     # -- building -------------------------------------------------------------------------------
@@ -199,7 +215,10 @@ class StandaloneSimulator:
 
         bp = self.blueprint
         brian2.set_device("cpp_standalone", build_on_run=False)
+        default_flags = brian2.prefs["codegen.cpp.extra_compile_args_gcc"]
         try:
+            if self.flags:
+                brian2.prefs["codegen.cpp.extra_compile_args_gcc"] = list(self.flags)
             brian2.prefs.devices.cpp_standalone.openmp_threads = 0
             brian2.defaultclock.dt = bp.dt * brian2.second
             device.insert_code("main", SEED_CODE)
@@ -231,6 +250,7 @@ class StandaloneSimulator:
                 }
             return manifest
         finally:
+            brian2.prefs["codegen.cpp.extra_compile_args_gcc"] = default_flags
             device.reinit()
             brian2.set_device("runtime")
 
