@@ -47,7 +47,7 @@ from neurosims import metrics
 from neurosims.config import quantity
 from neurosims.errors import NeurosimsError
 from neurosims.inputs import smoothed_noise
-from neurosims.models import (Model, check_units, combine, find_model, make_group, make_synapses,
+from neurosims.models import (Model, combine, load_roles, make_group, make_synapses,
                               merge_parameters, structure)
 from neurosims.simulation import Blueprint, all_to_all, open_simulator
 from neurosims.training import Trainer, log_spaced_chunks, run_training
@@ -169,14 +169,7 @@ def slowest_period(a: np.ndarray) -> float:
 
 
 def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
-    names = dict(MODELS)
-    for role, source in (overrides or {}).items():
-        if role not in MODELS:
-            raise NeurosimsError(f"unknown model role {role!r}; roles of {NAME}: {', '.join(MODELS)}")
-        names[role] = source
-    loaded = {role: find_model(source) for role, source in names.items()}
-    for model in loaded.values():
-        check_units(model)
+    loaded = load_roles(MODELS, overrides, NAME)
     composed = {role: loaded[role] for role in ("neuron", "system", "feedforward", "feedback",
                                                 "readout", "coupling", "arbiter")}
     composed["fast"] = combine(loaded["fast"], loaded["fast_rule"])
@@ -194,6 +187,7 @@ LEARNING_RATES = ("eps_r", "eps_s")
 # state carried between chunks, and the fixed weights set at every run: name -> group.variable
 STATE = {"V": "neurons.V", "r": "neurons.r", "x": "system.x", "Omega_f": "fast.Omega",
          "Omega_s": "slow.Omega_s"}
+MATRICES = ("Omega_f", "Omega_s")
 FIXED = {"F": ("feedforward.F", "feedback.f"), "D": ("readout.d",), "A": ("coupling.a",)}
 
 
@@ -241,19 +235,17 @@ class Network:
     """The simulator plus conversions: state and weights as vectors and [post, pre] matrices."""
 
     def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str,
-                 cache_dir=None):
+                 cache_dir=None, simulator=None):
         self.config, self.models, self.params = config, models, params
         self.a = system_matrix(config.system)
         self.j = self.a.shape[0]
-        self.sim = open_simulator(blueprint(config, models), device, cache_dir)
+        self.sim = simulator or open_simulator(blueprint(config, models), device, cache_dir)
 
     def run(self, state: dict, fixed: dict, c: np.ndarray, seed: int, learning: float,
             feedback: bool = True) -> tuple[dict, dict]:
         """One chunk; `learning` scales the learning rates (0: off)."""
-        n, j = self.config.n_neurons, self.j
-        matrices = {"Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"]}
         values = {STATE[k]: state[k] for k in ("V", "r", "x")}
-        values |= {STATE[k]: m.T.ravel() for k, m in matrices.items()}  # [post, pre] -> pre-major
+        values |= {STATE[k]: state[k].T.ravel() for k in MATRICES}  # [post, pre] -> pre-major
         values |= {"feedforward.F": fixed["F"].ravel(), "feedback.f": fixed["F"].ravel(),  # F[j, n]
                    "readout.d": fixed["F"].T.ravel(),  # D = F: d[n -> j] = F[j, n]
                    "coupling.a": self.a.T.ravel()}
@@ -265,11 +257,16 @@ class Network:
                 if p == "k_fb" and not feedback:
                     value = 0.0
                 values[f"{GROUP_OF_ROLE[role]}.{p}"] = value
-        out = self.sim.run(values, {"c_in": c}, seed)
+        state, rec = self.unpack(self.sim.run(values, {"c_in": c}, seed))
+        return state, dict(rec, c=c)
+
+    def unpack(self, out: dict) -> tuple[dict, dict]:
+        """A run's outputs as (state, recording)."""
+        n = self.config.n_neurons
         new = {k: out[STATE[k]] for k in ("V", "r", "x")}
-        new |= {k: out[STATE[k]].reshape(n, n).T for k in matrices}
+        new |= {k: out[STATE[k]].reshape(n, n).T for k in MATRICES}
         rec = {"i": out["spikes.i"], "t": out["spikes.t"], "r": out["trace.r"],
-               "x": out["system_trace.x"], "x_hat": out["system_trace.x_hat"], "c": c}
+               "x": out["system_trace.x"], "x_hat": out["system_trace.x_hat"]}
         return new, rec
 
 

@@ -41,7 +41,7 @@ from brian2 import Hz, Quantity, ms, second
 from neurosims import metrics
 from neurosims.config import quantity
 from neurosims.inputs import smoothed_noise
-from neurosims.models import (Model, check_units, combine, find_model, make_group, make_synapses,
+from neurosims.models import (Model, combine, load_roles, make_group, make_synapses,
                               merge_parameters, structure)
 from neurosims.simulation import Blueprint, all_to_all, open_simulator
 from neurosims.training import Trainer, log_spaced_chunks, run_training
@@ -117,16 +117,7 @@ PRESETS = {
 
 def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
     """The models of each role, composed: neuron, input, feedforward, recurrent."""
-    names = dict(MODELS)
-    for role, source in (overrides or {}).items():
-        if role not in MODELS:
-            from neurosims.errors import NeurosimsError
-
-            raise NeurosimsError(f"unknown model role {role!r}; roles of {NAME}: {', '.join(MODELS)}")
-        names[role] = source
-    loaded = {role: find_model(source) for role, source in names.items()}
-    for model in loaded.values():
-        check_units(model)  # a unit error names the model file, before anything is built
+    loaded = load_roles(MODELS, overrides, NAME)
     return {
         "neuron": loaded["neuron"],
         "input": loaded["input"],
@@ -231,11 +222,11 @@ class Network:
     """
 
     def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str,
-                 cache_dir=None):
+                 cache_dir=None, simulator=None):
         self.config = config
         self.params = params
         self.models = models
-        self.sim = open_simulator(blueprint(config, models), device, cache_dir)
+        self.sim = simulator or open_simulator(blueprint(config, models), device, cache_dir)
 
     def run(self, state: dict, c: np.ndarray, seed: int, learning: bool) -> tuple[dict, dict]:
         """One chunk. state: V, r, x (vectors), F, Omega (matrices). Returns (state, recording)."""
@@ -248,7 +239,10 @@ class Network:
             for p in model.parameters:
                 value = self.params[p] if (learning or p not in LEARNING_RATES) else 0.0
                 values[f"{GROUP_OF_ROLE[role]}.{p}"] = float(np.asarray(value))
-        out = self.sim.run(values, {"c_in": c}, seed)
+        return self.unpack(self.sim.run(values, {"c_in": c}, seed))
+
+    def unpack(self, out: dict) -> tuple[dict, dict]:
+        """A run's outputs as (state, recording)."""
         n, j = self.config.n_neurons, self.config.n_inputs
         new_state = {
             "V": out["neurons.V"], "r": out["neurons.r"], "x": out["inputs.x"],

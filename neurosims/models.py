@@ -202,6 +202,20 @@ def merge_parameters(models: list[Model]) -> dict[str, Parameter]:
 # Finding and loading model files
 
 
+def load_roles(defaults: dict[str, str], overrides: dict[str, str] | None, experiment: str) -> dict[str, Model]:
+    """The model of each role of an experiment: the library's default, or the user's file
+    (`--model ROLE=PATH`); every one checked for units before anything is built."""
+    names = dict(defaults)
+    for role, source in (overrides or {}).items():
+        if role not in defaults:
+            raise NeurosimsError(f"unknown model role {role!r}; roles of {experiment}: {', '.join(defaults)}")
+        names[role] = source
+    loaded = {role: find_model(source) for role, source in names.items()}
+    for model in loaded.values():
+        check_units(model)
+    return loaded
+
+
 def library() -> dict[str, Path]:
     """Every model file shipped with neurosims, by name."""
     root = Path(str(importlib.resources.files("neurosims.equations")))
