@@ -213,6 +213,7 @@ def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str
     out = Path(out)
     cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
     spec = {"experiment": experiment, "preset": preset, "sets": base_sets, "grid": grid, "seeds": seeds}
+    prepare(experiment, preset, base_sets)  # a bad experiment, preset or --set stops here, before any file
     _claim(out, spec)
     tasks = plan(grid, seeds, base_sets)
 

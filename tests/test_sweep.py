@@ -140,3 +140,7 @@ def test_sweep_command_line(tmp_path):
     assert "1 of 1 tasks done" in proc.stdout and (out / "figures" / "error_reduction_vs_eps_r.png").exists()
     proc = neurosims("sweep", "predictive-coding", "--grid", "eps_r=1e-3", "--seeds", "x", "--out", out, check=False)
     assert proc.returncode == 2 and "--seeds expects" in proc.stderr and "Traceback" not in proc.stderr
+    fresh = tmp_path / "never"
+    proc = neurosims("sweep", "predictive-coding", "--set", "lambda_v=3*mV", "--grid", "eps_r=1e-3",
+                     "--out", fresh, check=False)
+    assert proc.returncode == 2 and "unit mismatch for lambda_v" in proc.stderr and not fresh.exists()
