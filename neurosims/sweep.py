@@ -268,9 +268,10 @@ def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str
                     result = {"status": "failed", "error": " ".join(f"{type(err).__name__}: {err}".split())}
                     failed_count += 1
                 rows[task.id] = _row(task, out, result)
-                running = len(futures) - done - failed_count
-                print(f"neurosims sweep: {done} done, {running} to go, {failed_count} failed "
-                      f"({task.id}: {result['status']})", file=stream)
+                running = sum(len(keys) for keys in client.processing().values())
+                waiting = max(0, len(futures) - done - failed_count - running)
+                print(f"neurosims sweep: {done} done, {running} running, {waiting} waiting, "
+                      f"{failed_count} failed ({task.id}: {result['status']})", file=stream)
         finally:
             owned = client.cluster  # None for a scheduler we only connected to
             client.close()
