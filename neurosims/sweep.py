@@ -270,7 +270,7 @@ def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str
                 rows[task.id] = _row(task, out, result)
                 running = sum(len(keys) for keys in client.processing().values())
                 waiting = max(0, len(futures) - done - failed_count - running)
-                print(f"neurosims sweep: {done} done, {running} running, {waiting} waiting, "
+                print(f"neurosims sweep: {done} done, {running} on workers, {waiting} waiting, "
                       f"{failed_count} failed ({task.id}: {result['status']})", file=stream)
         finally:
             owned = client.cluster  # None for a scheduler we only connected to
