@@ -30,7 +30,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from neurosims.errors import NeurosimsError
 from neurosims.store import atomic_path, write_json

@@ -1,7 +1,6 @@
 """The model library: every model loads, has consistent units and a complete parameter table;
 bad model input is reported in one line naming the file, line and names."""
 
-import shutil
 
 import pytest
 from brian2 import Quantity

@@ -2,7 +2,6 @@
 resume after a kill, and the command line's handling of bad input."""
 
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -1,5 +1,4 @@
 """Coupling between the units of a linear system: unit i adds A[j, i] x_i to dx_j/dt."""
-from brian2 import Hz
 
 KIND = "synapse"
 CITATION = (

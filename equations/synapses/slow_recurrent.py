@@ -1,6 +1,5 @@
 """Slow recurrent connections: neuron k drives neuron n with Omega_s[n, k] r_k, through its
 filtered spike train rather than its spikes."""
-from brian2 import Hz
 
 KIND = "synapse"
 CITATION = (
