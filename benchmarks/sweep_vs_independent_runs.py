@@ -5,6 +5,8 @@ Measured in one run, each from an empty build cache:
   - 20 independent `neurosims run` calls one after another, each in its own empty cache (what
     20 separate standalone scripts cost: every one compiles);
   - the same 20 calls sharing one cache (neurosims' own compile-once, without Dask).
+Every task does the same work: training, evaluation, metrics and arrays, no figures (sweep
+tasks draw none; the sweep draws its own).
 Usage: python benchmarks/sweep_vs_independent_runs.py [--experiment predictive-coding] [--tasks 20]
 """
 
@@ -39,13 +41,13 @@ def main():
 
         start = time.perf_counter()
         for seed in range(1, n + 1):
-            neurosims("run", args.experiment, "--preset", "quick", "--seed", str(seed), "--quiet",
+            neurosims("run", args.experiment, "--preset", "quick", "--seed", str(seed), "--quiet", "--no-figures",
                       "--out", work / f"alone-{seed}", cache=work / f"cache-alone-{seed}")
         rows.append((f"{n} independent runs, each compiling", time.perf_counter() - start))
 
         start = time.perf_counter()
         for seed in range(1, n + 1):
-            neurosims("run", args.experiment, "--preset", "quick", "--seed", str(seed), "--quiet",
+            neurosims("run", args.experiment, "--preset", "quick", "--seed", str(seed), "--quiet", "--no-figures",
                       "--out", work / f"shared-{seed}", cache=work / "cache-shared")
         rows.append((f"{n} runs sharing one build", time.perf_counter() - start))
 

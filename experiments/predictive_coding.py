@@ -334,11 +334,11 @@ def trainer(net: Network, seed: int) -> Trainer:
 
 def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
         models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
-        cache_dir=None, description: dict | None = None) -> dict:
+        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
     """Train and evaluate; write checkpoints, metrics, arrays and figures to `out`."""
     net = Network(config, models or load_models(), params, device, cache_dir)  # fails before writing
     return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
-                        summarise, plot)
+                        summarise, plot, figures)
 
 
 def summarise(history: list[dict]) -> dict:

@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true", help="continue the run in --out from its "
                      "last checkpoint")
     run.add_argument("--quiet", action="store_true", help="no progress display")
+    run.add_argument("--no-figures", action="store_true", help="write metrics and arrays only")
     run.set_defaults(handler=_run)
 
     sweep = commands.add_parser("sweep", help="run an experiment over a grid of values and seeds on Dask")
@@ -142,11 +143,12 @@ def _run(args) -> int:
     print(f"neurosims: {args.experiment}, preset {args.preset}, seed {args.seed}, "
           f"{args.device}; writing to {out}", file=sys.stderr)
     result = prepared.run(out, seed=args.seed, device=args.device, resume=args.resume,
-                          progress=not args.quiet)
+                          progress=not args.quiet, figures=not args.no_figures)
     print(f"neurosims: done. Summary ({out / 'metrics.json'}):")
     for key, value in result["summary"].items():
         print(f"  {key:<24} {value:.4g}" if isinstance(value, float) else f"  {key:<24} {value}")
-    print(f"  figures in {out / 'figures'}")
+    if not args.no_figures:
+        print(f"  figures in {out / 'figures'}")
     return 0
 
 

@@ -36,11 +36,12 @@ class Prepared:
         return self.experiment.blueprint(self.config, self.models)
 
     def run(self, out: Path, seed: int, device: str = "standalone", resume: bool = False,
-            progress: bool = True, cache_dir=None) -> dict:
+            progress: bool = True, cache_dir=None, figures: bool = True) -> dict:
         return self.experiment.run(self.config, self.params, Path(out), seed=seed, device=device,
                                    models=self.models, resume=resume, progress=progress,
                                    cache_dir=cache_dir, description=dict(self.description, seed=seed,
-                                                                         device=device))
+                                                                         device=device),
+                                   figures=figures)
 
 
 def prepare(name: str, preset: str = "default", sets: list[str] = (), model_files: list[str] = ()) -> Prepared:

@@ -7,7 +7,8 @@ point x seed as a task, gather one table.
   compiled there once (points that differ only in run-time values share a build). Tasks then
   only run binaries: workers get plain words (experiment, preset, --set strings, seed, folder,
   build cache), never Brian2 objects.
-- Each task writes its own run folder (tasks/pNNN-seedS), atomically. Re-running the sweep
+- Each task writes its own run folder (tasks/pNNN-seedS: metrics and arrays; the sweep draws
+  its own figure), atomically. Re-running the sweep
   skips finished tasks; a retried task (an error, a killed worker) resumes from its last
   checkpoint. A task that still fails after the retries is reported in the table with its
   error; the others' results are kept.
@@ -123,7 +124,7 @@ def run_task(spec: dict) -> dict:
     if summary is not None:
         return {"status": "done", "skipped": True, **summary}
     command = [sys.executable, "-m", "neurosims.cli", "run", spec["experiment"], "--preset", spec["preset"],
-               "--seed", str(spec["seed"]), "--out", str(folder), "--quiet"]
+               "--seed", str(spec["seed"]), "--out", str(folder), "--quiet", "--no-figures"]
     command += [a for item in spec["sets"] for a in ("--set", item)]
     if (folder / "run.json").exists():
         command.append("--resume")

@@ -33,9 +33,11 @@ class Trainer:
 
 
 def run_training(name: str, sim, trainer: Trainer, out: Path, seed: int, device: str, resume: bool,
-                 progress: bool, description: dict | None, summarise: Callable, plot: Callable) -> dict:
+                 progress: bool, description: dict | None, summarise: Callable, plot: Callable,
+                 figures: bool = True) -> dict:
     """The life of a run: claim the folder (or resume it), train in chunks, summarise, write
-    metrics, arrays and figures. `sim` is the simulator (its `compiled` flag is reported)."""
+    metrics, arrays and (unless `figures` is False) figures. `sim` is the simulator (its
+    `compiled` flag is reported)."""
     store = RunStore(out)
     checkpoint = store.start(description or {"experiment": name, "seed": seed, "device": device}, resume)
     chunk_seconds = sim.blueprint.duration
@@ -44,7 +46,8 @@ def run_training(name: str, sim, trainer: Trainer, out: Path, seed: int, device:
                                  f"{name} [{device}]", progress)
     summary = summarise(history)
     before, after = write_results(store, history, summary)
-    plot(history, before, after, store.figures)
+    if figures:
+        plot(history, before, after, store.figures)
     return {"history": history, "summary": summary, "compiled": sim.compiled}
 
 
