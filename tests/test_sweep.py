@@ -47,6 +47,7 @@ def test_every_task_has_its_row_and_the_science_shows(sweep):
         slow = [float(r["distance_after"]) for r in table if r["eps_r"] == "0.25e-3" and r["n_neurons"] == n]
         fast = [float(r["distance_after"]) for r in table if r["eps_r"] == "4e-3" and r["n_neurons"] == n]
         assert max(fast) < min(slow)
+    assert not list(out.glob("tasks/*/figures"))  # tasks write metrics and arrays; the sweep plots
     long = (out / "results_long.csv").read_text().splitlines()
     assert long[0] == "task,seed,eps_r,n_neurons,status,metric,value" and len(long) > 12 * 5
 
