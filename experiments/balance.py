@@ -21,7 +21,9 @@ current_hebbian (Omega_s), winner_take_all (one spike per step).
 
 Choices where the paper gives no number (the card marks its protocol as suggested):
 - dt = 1 ms with at most one spike per step (as in the 2012 authors' code; see
-  predictive_coding), N = 20, J from A (2 for the default damped oscillator).
+  predictive_coding), N = 30 (20 in the quick preset), J from A (2 for the default damped
+  oscillator). With N = 20 the default preset met the targets for one seed of three; with
+  N = 30 the distance and feedback targets hold for seeds 0-2 (measured; README).
 - beta = 2 in the voltage rule (2012: 1/0.9), so that the fast weights converge to
   -(F^T F + mu I) at scale 1, the scale that matches the fixed decoder D = F.
 - Both weight sets learn at once, from the 2012 initial fast weights and zero slow weights.
@@ -76,7 +78,7 @@ class Config:
     """The card's suggested protocol (no published values exist)."""
 
     # network and target system
-    n_neurons: int = 20  # N (card: 20-50)
+    n_neurons: int = 30  # N (card: 20-50; 20 met the targets for fewer seeds, see the README)
     system: str = DAMPED_OSCILLATOR  # A in 1/s: a J x J matrix as [[...], ...] or a file (.npy, .txt, .csv, .json)
     dt: Quantity = quantity(1 * ms)  # card suggests 0.1 ms; 1 ms with one spike per step (see docstring)
     # input c(t): smoothed white noise, a new sequence every chunk
@@ -106,7 +108,7 @@ class Config:
 
 COMMON = dict(beta=2.0)  # see the module docstring
 PRESETS = {
-    "quick": dict(COMMON, training=60 * second, n_checkpoints=7, test=2 * second),
+    "quick": dict(COMMON, n_neurons=20, training=60 * second, n_checkpoints=7, test=2 * second),
     "default": dict(COMMON),
     "paper": dict(COMMON, n_neurons=50, training=2000 * second),
 }
