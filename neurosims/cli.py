@@ -61,10 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     sweep = commands.add_parser("sweep", help="run an experiment over a grid of values and seeds on Dask")
-    sweep.add_argument("experiment")
-    sweep.add_argument("--preset", default="quick")
-    sweep.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                       help="a value for every task")
+    _experiment_arguments(sweep)
     sweep.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                        help="values to sweep (repeat for a grid)")
     sweep.add_argument("--seeds", default="0", help="seeds: 1-20 or 1,4,9 (default 0)")
@@ -80,9 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep.set_defaults(handler=_sweep)
 
     export = commands.add_parser("export", help="export a compiled experiment for nodes without Python")
-    export.add_argument("experiment")
-    export.add_argument("--preset", default="quick")
-    export.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    _experiment_arguments(export)
     export.add_argument("--seeds", default="0", help="seeds to prepare tasks for: 1-20 or 1,4,9")
     export.add_argument("--out", type=Path, required=True, help="the folder to create")
     export.set_defaults(handler=_export)
@@ -91,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     collect.add_argument("folder", type=Path)
     collect.set_defaults(handler=_collect)
     return parser
+
+
+def _experiment_arguments(parser):
+    """The experiment, preset and --set values of a batch (sweep, export): quick by default."""
+    parser.add_argument("experiment")
+    parser.add_argument("--preset", default="quick", help="named preset (default quick)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a value for every task")
 
 
 def _models(args) -> int:
