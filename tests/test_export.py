@@ -74,3 +74,13 @@ def test_folder_holds_binary_scripts_and_no_sources(exported):
     assert "eps_r recurrent.eps_r" in (exported / "parameters.txt").read_text()
     with pytest.raises(NeurosimsError, match="is not empty"):
         export("predictive-coding", "quick", FAST, [1], exported)
+
+
+def test_export_and_collect_commands_refuse_bad_input(tmp_path):
+    from conftest import neurosims
+
+    proc = neurosims("export", "nope", "--out", tmp_path / "x", check=False)
+    assert proc.returncode == 2 and "unknown experiment 'nope'" in proc.stderr and not (tmp_path / "x").exists()
+    proc = neurosims("collect", tmp_path, check=False)
+    assert proc.returncode == 2 and "is not an exported neurosims folder" in proc.stderr
+    assert "Traceback" not in proc.stderr
