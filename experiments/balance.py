@@ -52,7 +52,7 @@ from neurosims.inputs import smoothed_noise
 from neurosims.models import (Model, combine, load_roles, make_group, make_synapses,
                               merge_parameters, structure)
 from neurosims.simulation import Blueprint, all_to_all, open_simulator
-from neurosims.training import Trainer, log_spaced_chunks, run_training
+from neurosims.training import Trainer, log_spaced_chunks, run_seed, run_training
 
 NAME = "balance"
 
@@ -278,10 +278,6 @@ def chunk_input(config: Config, j: int, seed: int, stream: int, chunk: int) -> n
                           config.input_amplitude, config.input_smoothing, config.input_dt)
 
 
-def _seed(seed: int, *stream: int) -> int:
-    return int(np.random.SeedSequence([seed, *stream]).generate_state(1)[0])
-
-
 TRAIN, TEST, AUTONOMOUS, INIT = range(4)
 
 
@@ -349,7 +345,7 @@ def evaluate(net: Network, state: dict, fixed: dict, seed: int) -> tuple[dict, d
                "Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"]}
     parts = []
     for k in range(int(round(float(cfg.test / cfg.chunk)))):
-        current, rec = net.run(current, fixed, chunk_input(cfg, j, seed, TEST, k), _seed(seed, TEST, k),
+        current, rec = net.run(current, fixed, chunk_input(cfg, j, seed, TEST, k), run_seed(seed, TEST, k),
                                learning=0.0)
         if k == 0:
             exc, inh = input_currents(rec, state, fixed, k_fb, cfg)
@@ -367,10 +363,10 @@ def evaluate(net: Network, state: dict, fixed: dict, seed: int) -> tuple[dict, d
         current = {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j),
                    "Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"]}
         warmup = chunk_input(cfg, j, seed, AUTONOMOUS, trial)
-        current, _ = net.run(current, fixed, warmup, _seed(seed, AUTONOMOUS, trial), learning=0.0)
+        current, _ = net.run(current, fixed, warmup, run_seed(seed, AUTONOMOUS, trial), learning=0.0)
         free = []
         for k in range(free_chunks):
-            current, rec = net.run(current, fixed, np.zeros_like(warmup), _seed(seed, AUTONOMOUS, trial, k),
+            current, rec = net.run(current, fixed, np.zeros_like(warmup), run_seed(seed, AUTONOMOUS, trial, k),
                                    learning=0.0, feedback=False)
             free.append(rec)
         x_free = np.concatenate([p["x"] for p in free])[:scored]
@@ -416,7 +412,7 @@ def trainer(net: Network, seed: int) -> Trainer:
         c = chunk_input(config, net.j, seed, TRAIN, chunk)
         # learning rates anneal so that the weights settle instead of diffusing (see docstring)
         scale = 1 / (1 + (chunk - 1) * float(config.chunk / config.anneal))
-        return net.run(state, fixed, c, _seed(seed, TRAIN, chunk), learning=scale)[0]
+        return net.run(state, fixed, c, run_seed(seed, TRAIN, chunk), learning=scale)[0]
 
     def measure(state, chunk):
         return evaluate(net, state, fixed, seed)

@@ -44,7 +44,7 @@ from neurosims.inputs import smoothed_noise
 from neurosims.models import (Model, combine, load_roles, make_group, make_synapses,
                               merge_parameters, structure)
 from neurosims.simulation import Blueprint, all_to_all, open_simulator
-from neurosims.training import Trainer, log_spaced_chunks, run_training
+from neurosims.training import Trainer, log_spaced_chunks, run_seed, run_training
 
 NAME = "predictive-coding"
 
@@ -202,11 +202,6 @@ def initial_weights(rng: np.random.Generator, config: Config) -> dict[str, np.nd
     return {"F": f, "Omega": omega}
 
 
-def _seed(seed: int, *stream: int) -> int:
-    """A seed for one run of the binary, derived from the run's seed and the run's place."""
-    return int(np.random.SeedSequence([seed, *stream]).generate_state(1)[0])
-
-
 TRAIN, DECODER, TEST, CONSTANT, INIT = range(5)  # random streams
 
 
@@ -275,7 +270,7 @@ def evaluate(net: Network, weights: dict, seed: int) -> tuple[dict, dict]:
         return [signal(rng, cfg, scale) for _ in range(count)]
 
     def seeds(stream, count):
-        return [_seed(seed, stream, 1000 + k) for k in range(count)]
+        return [run_seed(seed, stream, 1000 + k) for k in range(count)]
 
     fit = net.run_segment(weights, noise_inputs(DECODER, chunks(cfg.decoder_fit), cfg.decoder_amplitude),
                           seeds(DECODER, chunks(cfg.decoder_fit)))
@@ -293,7 +288,7 @@ def evaluate(net: Network, weights: dict, seed: int) -> tuple[dict, dict]:
         direction /= np.linalg.norm(direction)
         c = np.tile(float(cfg.constant_input) * direction, (steps, 1))
         count = chunks(cfg.constant_duration)
-        rec = net.run_segment(weights, [c] * count, [_seed(seed, CONSTANT, d, k) for k in range(count)])
+        rec = net.run_segment(weights, [c] * count, [run_seed(seed, CONSTANT, d, k) for k in range(count)])
         cvs.append(metrics.isi_cv(rec["i"], rec["t"], cfg.n_neurons))
 
     optimum = -weights["F"].T @ weights["F"]
@@ -323,7 +318,7 @@ def trainer(net: Network, seed: int) -> Trainer:
 
     def step(state, chunk):
         c = signal(np.random.default_rng([seed, TRAIN, chunk]), config)
-        return net.run(state, c, _seed(seed, TRAIN, chunk), learning=True)[0]
+        return net.run(state, c, run_seed(seed, TRAIN, chunk), learning=True)[0]
 
     def measure(state, chunk):
         return evaluate(net, {"F": state["F"], "Omega": state["Omega"]}, seed)

@@ -51,6 +51,12 @@ def run_training(name: str, sim, trainer: Trainer, out: Path, seed: int, device:
     return {"history": history, "summary": summary, "compiled": sim.compiled}
 
 
+def run_seed(seed: int, *place: int) -> int:
+    """The seed of one run of the simulation, derived from the run's seed and the run's place
+    (random stream, chunk, ...), so that any chunk can be repeated on its own (resume, export)."""
+    return int(np.random.SeedSequence([seed, *place]).generate_state(1)[0])
+
+
 def log_spaced_chunks(total: int, points: int) -> list[int]:
     """0 and `points` chunk counts log-spaced from 1 to `total` (duplicates removed)."""
     spaced = np.unique(np.round(np.logspace(0, np.log10(total), points)).astype(int))
