@@ -12,10 +12,16 @@ A model file (``equations/<kind>/<name>.py``, or a user's own copy anywhere) is 
     THRESHOLD = "V > v_th"               # optional: THRESHOLD, RESET, REFRACTORY, ON_PRE, ON_POST
     PER_STEP = "u = V - v_th"            # optional: code run every step after integration
                                          # (neurons, synapses and continuous plasticity rules)
+    END_OF_STEP = "zk = kappa*zk + z"    # optional: code run at the end of every step, after
+                                         # the step's spikes have been delivered
+    NEW_SEQUENCE = "v = 0"               # optional: code run at the start of every trial
+                                         # (sequence) of a task: finish the last one, reset
     PARAMETERS = {"lambda_v": (50 * Hz, "leak rate", "Paper 2012, Eq. 1")}
     PRE = "x : 1"                        # synapses: what they read from their pre/post groups
     POST = "V : 1"
-    SYNAPSE = "w : 1"                    # plasticity: the synaptic variables the rule changes
+    SYNAPSE = "w : 1"                    # plasticity, optimizer: the synaptic variables changed
+    ON_UPDATE = "w -= eta*g"             # optimizer: code run at every weight update (the
+                                         # start of every batch of trials)
     TIMED_ARRAYS = {"c_in": Hz}          # functions of time the experiment provides
 
 Parameters become shared variables of the group that runs the model, so every value can be
@@ -39,8 +45,9 @@ from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
 
 from neurosims.errors import NeurosimsError
 
-KINDS = ("neuron", "input", "synapse", "plasticity")
-CODE_FIELDS = ("THRESHOLD", "RESET", "REFRACTORY", "ON_PRE", "ON_POST", "PER_STEP")
+KINDS = ("neuron", "input", "synapse", "plasticity", "optimizer")
+CODE_FIELDS = ("THRESHOLD", "RESET", "REFRACTORY", "ON_PRE", "ON_POST", "PER_STEP", "END_OF_STEP",
+               "NEW_SEQUENCE", "ON_UPDATE")
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,9 @@ class Model:
     on_pre: str | None = None
     on_post: str | None = None
     per_step: str | None = None
+    end_of_step: str | None = None
+    new_sequence: str | None = None
+    on_update: str | None = None
     pre: str = ""
     post: str = ""
     synapse: str = ""
@@ -128,33 +138,37 @@ def structure(model: Model) -> dict:
     """What of a model goes into compiled code: its strings and its parameters' names and units.
     Parameter values do not (they are set at every run), so they are not part of a build key."""
     fields = ("equations", "threshold", "reset", "refractory", "on_pre", "on_post", "per_step",
-              "learn_on_pre", "learn_on_post")
+              "end_of_step", "new_sequence", "on_update", "learn_on_pre", "learn_on_post")
     return {f: getattr(model, f) for f in fields} | {
         "parameters": {k: p.unit for k, p in model.parameters.items()}}
 
 
 def combine(synapse: Model, rule: Model) -> Model:
-    """A synapse model with a plasticity rule attached.
+    """A synapse model with a plasticity rule or an optimizer attached.
 
-    The rule's code runs in pathways of its own that are scheduled before the synapse's
-    transmission: in a time step, every weight change sees the voltages before any of that
-    step's spikes arrive, and the spikes then arrive through the updated weights (the order
-    of the authors' code for the rules in this library), identically in runtime and
-    standalone mode.
+    A plasticity rule's event code runs in pathways of its own that are scheduled before the
+    synapse's transmission: in a time step, every weight change sees the voltages before any
+    of that step's spikes arrive, and the spikes then arrive through the updated weights (the
+    order of the authors' code for the rules in this library), identically in runtime and
+    standalone mode. Its PER_STEP code runs after the synapse's own.
+    An optimizer's ON_UPDATE code turns the gradient a rule accumulated into a weight change
+    at every weight update (`make_synapses(..., update_every=...)`).
     """
-    if synapse.kind != "synapse" or rule.kind != "plasticity":
+    if synapse.kind != "synapse" or rule.kind not in ("plasticity", "optimizer"):
         raise NeurosimsError(
             f"cannot attach {rule.name} ({rule.kind}) to {synapse.name} ({synapse.kind}): "
-            "expected a synapse model and a plasticity model"
+            "expected a synapse model and a plasticity or optimizer model"
         )
     needed = set(Equations(rule.synapse).names) if rule.synapse.strip() else set()
     own = set(Equations(synapse.equations).names) if synapse.equations.strip() else set()
     missing = sorted(needed - own)
     if missing:
         raise NeurosimsError(
-            f"{rule.path}: rule {rule.name} changes {', '.join(missing)}, which synapse model "
-            f"{synapse.name} ({synapse.path}) does not define"
+            f"{rule.path}: {rule.kind} {rule.name} changes {', '.join(missing)}, which synapse "
+            f"model {synapse.name} ({synapse.path}) does not define"
         )
+    if rule.kind == "optimizer" and synapse.on_update:
+        raise NeurosimsError(f"{rule.path}: synapse model {synapse.name} already has an optimizer")
     join = lambda a, b: "\n".join(s for s in (a, b) if s) or None  # noqa: E731
     return dataclasses.replace(
         synapse,
@@ -163,9 +177,12 @@ def combine(synapse: Model, rule: Model) -> Model:
         citation=join(synapse.citation, rule.citation),
         equations=join(synapse.equations, rule.equations) or "",
         parameters=merge_parameters([synapse, rule]),
-        learn_on_pre=rule.on_pre,
-        learn_on_post=rule.on_post,
+        learn_on_pre=join(synapse.learn_on_pre, rule.on_pre),
+        learn_on_post=join(synapse.learn_on_post, rule.on_post),
         per_step=join(synapse.per_step, rule.per_step),
+        end_of_step=join(synapse.end_of_step, rule.end_of_step),
+        new_sequence=join(synapse.new_sequence, rule.new_sequence),
+        on_update=rule.on_update if rule.kind == "optimizer" else synapse.on_update,
         pre=_merge_interface(synapse.pre, rule.pre),
         post=_merge_interface(synapse.post, rule.post),
     )
@@ -301,6 +318,9 @@ def load_model_file(path: Path) -> Model:
         on_pre=namespace.get("ON_PRE"),
         on_post=namespace.get("ON_POST"),
         per_step=namespace.get("PER_STEP"),
+        end_of_step=namespace.get("END_OF_STEP"),
+        new_sequence=namespace.get("NEW_SEQUENCE"),
+        on_update=namespace.get("ON_UPDATE"),
         pre=namespace.get("PRE", ""),
         post=namespace.get("POST", ""),
         synapse=namespace.get("SYNAPSE", ""),
@@ -364,8 +384,18 @@ def _word_substitute(code: str, names: dict[str, str]) -> str:
 # Handing models to Brian2
 
 
-def make_group(model: Model, n: int, name: str, namespace: dict, **kwargs):
-    """A NeuronGroup running a neuron or input model, with an explicit namespace."""
+# Where the step codes of a model run within a time step. Brian2's step: start, groups
+# (integration), thresholds, synapses (spike delivery), resets, end. At the start of a new
+# sequence: synapses finish the old one, then optimizers update weights, then groups reset.
+# At the end of a step: groups first (readouts, traces of this step's spikes), then anything an
+# experiment schedules in between (summed variables such as learning signals), then synapses.
+END_ORDER = {"group": 0, "synapses": 10}
+NEW_SEQUENCE_ORDER = {"synapses": -3, "optimizer": -2, "group": -1}
+
+
+def make_group(model: Model, n: int, name: str, namespace: dict, sequence=None, **kwargs):
+    """A NeuronGroup running a neuron or input model, with an explicit namespace.
+    `sequence`: the duration of one trial, for models with NEW_SEQUENCE code."""
     from brian2 import NeuronGroup
 
     if model.kind not in ("neuron", "input"):
@@ -374,15 +404,36 @@ def make_group(model: Model, n: int, name: str, namespace: dict, **kwargs):
         group = NeuronGroup(n, model.brian_equations(), threshold=model.threshold, reset=model.reset,
                             refractory=model.refractory or False, name=name, namespace=namespace,
                             **kwargs)
-    if model.per_step:
-        group.run_regularly(model.per_step, when="after_groups", name=f"{name}_per_step")
+    _add_step_code(group, model, name, "group", sequence)
     return group
 
 
-def make_synapses(model: Model, source, target, name: str, namespace: dict, **kwargs):
-    """Synapses running a synapse model (with its rule, if one is attached).
+def _add_step_code(obj, model: Model, name: str, role: str, sequence, update_every=None):
+    """The model's PER_STEP, END_OF_STEP, NEW_SEQUENCE and ON_UPDATE code, scheduled."""
+    with _naming(model, name):
+        if model.per_step:
+            obj.run_regularly(model.per_step, when="after_groups", name=f"{name}_per_step")
+        if model.end_of_step:
+            obj.run_regularly(model.end_of_step, when="end", order=END_ORDER[role],
+                              name=f"{name}_end_of_step")
+        for code, every, what, order in (
+                (model.new_sequence, sequence, "sequence", NEW_SEQUENCE_ORDER[role]),
+                (model.on_update, update_every, "update_every", NEW_SEQUENCE_ORDER["optimizer"])):
+            if code:
+                if every is None:
+                    raise NeurosimsError(f"{model.path} (group {name}): the model's code runs once "
+                                         f"per trial or batch; the experiment must give {what}")
+                obj.run_regularly(code, dt=every, when="start", order=order,
+                                  name=f"{name}_{'new_sequence' if what == 'sequence' else 'on_update'}")
 
-    The rule's pathways ('learn_pre', 'learn_post') are scheduled before transmission.
+
+def make_synapses(model: Model, source, target, name: str, namespace: dict, sequence=None,
+                  update_every=None, **kwargs):
+    """Synapses running a synapse model (with its rule and optimizer, if attached).
+
+    The rule's pathways ('learn_pre', 'learn_post') are scheduled before transmission. An
+    optimizer's update runs at the start of every `update_every` of simulated time (t = 0
+    included), after the synapses' NEW_SEQUENCE code and before the groups'.
     """
     from brian2 import Synapses
 
@@ -400,8 +451,7 @@ def make_synapses(model: Model, source, target, name: str, namespace: dict, **kw
     for pathway in syn._pathways:
         if pathway.name.endswith(("_learn_pre", "_learn_post")):
             pathway.order -= 1
-    if model.per_step:
-        syn.run_regularly(model.per_step, when="after_groups", name=f"{name}_per_step")
+    _add_step_code(syn, model, name, "synapses", sequence, update_every)
     return syn
 
 
@@ -478,24 +528,29 @@ def check_units(model: Model) -> None:
     """
     from brian2 import Network, NeuronGroup, TimedArray, ms
 
-    namespace = {
-        name: TimedArray(np.zeros((2, 2)) * unit, dt=1 * ms, name=f"_stub_{name}")
+    strings = " ".join(str(getattr(model, f.lower()) or "") for f in CODE_FIELDS) + model.equations
+    namespace = {  # f(t) is a function of time, f(t, i) one per neuron
+        name: TimedArray((np.zeros(2) if re.search(rf"\b{name}\(\s*t\s*\)", strings) else np.zeros((2, 2)))
+                         * unit, dt=1 * ms, name=f"_stub_{name}")
         for name, unit in model.timed_arrays.items()
     }
     objects = []
-    if model.kind == "plasticity":  # check a rule on a stub synapse holding what it changes
+    if model.kind in ("plasticity", "optimizer"):  # check on a stub synapse holding what it changes
         stub = dataclasses.replace(model, kind="synapse", equations=model.synapse, parameters={},
-                                   on_pre=None, on_post=None, name="stub", synapse="")
+                                   on_pre=None, on_post=None, per_step=None, end_of_step=None,
+                                   new_sequence=None, on_update=None,
+                                   name="stub", synapse="")
         model = combine(stub, model)
     try:
         if model.kind in ("neuron", "input"):
-            objects.append(make_group(model, 2, "stub_group", namespace, codeobj_class=_numpy_codeobject()))
+            objects.append(make_group(model, 2, "stub_group", namespace, sequence=1 * ms,
+                                      codeobj_class=_numpy_codeobject()))
         else:
             pre = NeuronGroup(2, model.pre or "", threshold="False", reset="", namespace=namespace,
                               codeobj_class=_numpy_codeobject())
             post = NeuronGroup(2, model.post or "", threshold="False", reset="", namespace=namespace,
                                codeobj_class=_numpy_codeobject())
-            syn = make_synapses(model, pre, post, "stub_synapses", namespace,
+            syn = make_synapses(model, pre, post, "stub_synapses", namespace, sequence=1 * ms, update_every=1 * ms,
                                 codeobj_class=_numpy_codeobject())
             syn.connect()
             objects += [pre, post, syn]
