@@ -29,12 +29,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurosims.errors import NeurosimsError
-from neurosims.models import Model, combine, load_roles, make_group, make_synapses, merge_parameters, structure
+from neurosims.models import (
+    Model,
+    combine,
+    load_roles,
+    make_group,
+    make_synapses,
+    merge_parameters,
+    structure,
+)
 from neurosims.simulation import Blueprint, all_to_all
 
 MODELS = {
     "input": "spike_pattern",
-    "neuron": "eprop_lif",
+    "neuron": "eprop_iaf",
     "readout": "eprop_readout",
     "synapse": "weighted_spike",
     "rule": "eprop",

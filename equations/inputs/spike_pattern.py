@@ -33,7 +33,7 @@ TIMED_ARRAYS = {"spikes_in": 1}
 PARAMETERS = {
     "tau_m": (20 * ms, "membrane time constant of the target neurons (alpha = exp(-dt/tau_m))",
               "Bellec et al. 2020, Methods (evidence accumulation: 20 ms); NEST eprop example"),
-    "leaky_input": (0.0, "1: inputs scaled by zeta = 1 - alpha (NEST regular_spike_arrival False); "
-                         "0: zeta = 1",
+    "leaky_input": (0.0, ("1: inputs scaled by zeta = 1 - alpha (NEST regular_spike_arrival "
+                          "False); 0: zeta = 1"),
                     "NEST 3.10 eprop_iaf_bsshslm_2020, regular_spike_arrival"),
 }

@@ -27,7 +27,8 @@ ON_UPDATE = """
 n_updates += int(t > 0*second)
 m_adam += int(t > 0*second)*(1 - beta_1)*(gradient_scale*g - m_adam)
 v_adam += int(t > 0*second)*(1 - beta_2)*((gradient_scale*g)**2 - v_adam)
-w = clip(w - int(t > 0*second)*eta*sqrt(1 - beta_2**n_updates)/(1 - beta_1**n_updates)*m_adam/(sqrt(v_adam) + epsilon), w_min, w_max)
+step = eta*sqrt(1 - beta_2**clip(n_updates, 1, inf))/(1 - beta_1**clip(n_updates, 1, inf))  # n >= 1: finite at t = 0
+w = clip(w - int(t > 0*second)*step*m_adam/(sqrt(v_adam) + epsilon), w_min, w_max)
 g = 0
 """
 PARAMETERS = {

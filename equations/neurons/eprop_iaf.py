@@ -14,7 +14,7 @@ zbar and zk are this neuron's spikes filtered with the membrane leak (for the e-
 its outgoing synapses) and with the readout leak (for the readout's rule).
 Variables are plain numbers in the units of NEST's e-prop models (mV).
 """
-from brian2 import Hz, ms
+from brian2 import ms
 
 KIND = "neuron"
 CITATION = (
@@ -77,8 +77,8 @@ PARAMETERS = {
     "t_ref": (5 * ms, "refractory period", "NEST evidence-accumulation example (t_ref 5 ms)"),
     "gamma": (0.3, "dampening factor of the pseudo-derivative",
               "Bellec et al. 2020, Methods (gamma_pd = 0.3)"),
-    "leaky_input": (0.0, "1: inputs scaled by zeta = 1 - alpha (NEST regular_spike_arrival False); "
-                         "0: zeta = 1",
+    "leaky_input": (0.0, ("1: inputs scaled by zeta = 1 - alpha (NEST regular_spike_arrival "
+                          "False); 0: zeta = 1"),
                     "NEST 3.10 eprop_iaf_bsshslm_2020, regular_spike_arrival"),
     "adapt_tau": (2000 * ms, "time constant of the threshold adaptation",
                   "Bellec et al. 2020, Methods (evidence accumulation: 2 s)"),
