@@ -3,4 +3,5 @@
 EXPERIMENTS = {
     "predictive-coding": "neurosims.experiments.predictive_coding",
     "balance": "neurosims.experiments.balance",
+    "eprop-pattern": "neurosims.experiments.eprop_pattern",
 }

@@ -82,6 +82,33 @@ def weights_vs_optimum(pairs: list[tuple[np.ndarray, np.ndarray]], labels: list[
     return fig
 
 
+def loss_curve(losses: np.ndarray, xlabel: str, ylabel: str):
+    """A loss per iteration (log scale when positive)."""
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    ax.plot(np.arange(1, len(losses) + 1), losses, lw=1)
+    if np.all(losses > 0):
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.tight_layout()
+    return fig
+
+
+def output_vs_target(before: dict, after: dict, dt: float):
+    """Readout output against its target, and the raster, before and after learning."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 5.5), sharex=True)
+    for col, (label, data) in enumerate((("before learning", before), ("after learning", after))):
+        raster(axes[0, col], data["spike_i"], data["spike_t"], f"spikes, {label}")
+        t = np.arange(len(data["y"])) * dt
+        axes[1, col].plot(t, data["target"], "k", lw=1.5, label="target")
+        axes[1, col].plot(t, data["y"], color="tab:red", lw=1, label="output")
+        axes[1, col].set_xlabel("time (s)")
+        axes[1, col].set_title(f"readout, {label}")
+    axes[1, 0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
 def weight_matrix(ax, weights: np.ndarray, title: str = ""):
     image = ax.imshow(weights, cmap="RdBu_r", vmin=-np.abs(weights).max(), vmax=np.abs(weights).max())
     ax.set_title(title)

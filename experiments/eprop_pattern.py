@@ -1,0 +1,212 @@
+"""Pattern generation with e-prop: a recurrent network of LIF neurons learns to produce a sum of
+sines from a frozen Poisson input, online, with random feedback.
+
+Bellec G et al. (2020). A solution to the learning dilemma for recurrent networks of spiking
+neurons. Nat Commun 11:3625 (Fig. 2, pattern generation). Configuration of NEST 3.10's example
+eprop_supervised_regression_sine-waves_bsshslm_2020.py: 100 frozen Poisson inputs (50 Hz),
+100 LIF neurons, 1 leaky readout, trials of 1 s, target a sum of four sines (periods 1000, 500,
+333 and 200 ms, amplitudes U(0.5, 2), random phases, starting at 0, scaled to a maximum of 1),
+loss 0.5 sum_t (y - y*)^2 per trial, gradient descent (eta 1e-4) after every trial, firing-rate
+regularisation (c_reg 300, 10 Hz). The network, weights and timing are NEST's to the step: on
+the same weights and inputs the losses of NEST and neurosims agree to 1e-12 until NEST's
+late-learning-signal artifact changes a spike (neurosims/nest_peer.py; tests/test_nest.py).
+
+Models (equations/): spike_pattern, eprop_iaf (neurons), eprop_readout, weighted_spike,
+eprop_nonadaptive (rule), eprop_readout_weights, gradient_descent, learning_signal_feedback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from brian2 import Hz, Quantity, ms, second
+
+from neurosims import eprop
+from neurosims.config import quantity
+from neurosims.models import Model
+from neurosims.simulation import open_simulator
+from neurosims.training import Trainer, log_spaced_chunks, run_training
+
+NAME = "eprop-pattern"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Protocol of NEST's sine-wave example; model parameters live in the model files."""
+
+    n_inputs: int = 100
+    n_neurons: int = 100
+    n_readouts: int = 1
+    dt: Quantity = quantity(1 * ms)
+    trial: Quantity = quantity(1 * second)  # one sequence = one iteration
+    input_rate: Quantity = quantity(50 * Hz)  # frozen Poisson input
+    periods: tuple = (1000, 500, 333, 200)  # target sines, in steps
+    iterations: int = 200  # NEST example: 200 (the original: 2000)
+    iterations_per_run: int = 20  # trials simulated by one run of the compiled network
+    n_checkpoints: int = 6  # evaluations, log-spaced in iterations (plus before training)
+
+    def __post_init__(self):
+        for name in ("n_inputs", "n_neurons", "n_readouts", "iterations", "iterations_per_run", "n_checkpoints"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.iterations % self.iterations_per_run:
+            raise ValueError(f"iterations ({self.iterations}) must be a multiple of iterations_per_run "
+                             f"({self.iterations_per_run})")
+        steps = float(self.trial / self.dt)
+        if abs(steps - round(steps)) > 1e-9 or round(steps) < 2:
+            raise ValueError("trial must be a whole number (>= 2) of time steps dt")
+
+    @property
+    def steps(self) -> int:
+        return int(round(float(self.trial / self.dt)))
+
+
+# NEST's sine-wave example: its neuron, readout and learning parameters
+COMMON = dict(tau_m=30 * ms, tau_out=30 * ms, v_th=0.03, t_ref=0 * ms, leaky_input=1.0, leaky_readout=1.0,
+              eta=1e-4, c_reg=300.0, f_target=10 * Hz)
+PRESETS = {
+    "quick": dict(COMMON, iterations=100, iterations_per_run=20, n_checkpoints=4, eta=1e-3),  # 10x eta
+    "default": dict(COMMON),
+    "paper": dict(COMMON, iterations=2000, iterations_per_run=50, n_checkpoints=10),
+}
+
+MODELS = {"rule": "eprop_nonadaptive"}  # all neurons are LIF: the rule without adaptation
+
+
+def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
+    return eprop.load_models(dict(MODELS, **(overrides or {})), NAME, classifier=False)
+
+
+def parameters(models: dict[str, Model]):
+    return eprop.parameters(models)
+
+
+def shape(config: Config, sequences: int | None = None) -> eprop.Shape:
+    return eprop.Shape(n_in=config.n_inputs, n_rec=config.n_neurons, n_out=config.n_readouts,
+                       sequence_steps=config.steps, sequences=sequences or config.iterations_per_run, batch=1,
+                       dt=float(config.dt), classifier=False)
+
+
+def blueprint(config: Config, models: dict[str, Model]):
+    return eprop.blueprint(NAME, shape(config), models)
+
+
+# ---------------------------------------------------------------------------------------------
+# Task
+
+
+def task(config: Config, seed: int) -> dict:
+    """Initial weights (randn/sqrt(n), NEST's example), random feedback, frozen input, target."""
+    rng = np.random.default_rng(seed)
+    n_in, n, n_out = config.n_inputs, config.n_neurons, config.n_readouts
+    rec = rng.standard_normal((n, n)) / np.sqrt(n)
+    np.fill_diagonal(rec, 0.0)
+    weights = {"in": rng.standard_normal((n, n_in)) / np.sqrt(n_in), "rec": rec,
+               "out": rng.standard_normal((n_out, n)) / np.sqrt(n)}
+    feedback = rng.standard_normal((n, n_out)) / np.sqrt(n)
+    x = (rng.random((config.steps, n_in)) < float(config.input_rate * config.dt)).astype(float)
+    x[0] = 0.0  # input arriving in a trial's first step is dropped
+    target = np.stack([superimposed_sines(rng, config.steps, config.periods) for _ in range(n_out)], axis=1)
+    return {"weights": weights, "feedback": feedback, "x": x, "target": target}
+
+
+def superimposed_sines(rng: np.random.Generator, steps: int, periods) -> np.ndarray:
+    """Sum of sines with amplitudes U(0.5, 2) and phases U(0, 2 pi), shifted to start at 0 and
+    scaled to a maximum magnitude of 1 (NEST's example)."""
+    amplitudes = rng.uniform(0.5, 2.0, len(periods))
+    phases = rng.uniform(0.0, 2 * np.pi, len(periods))
+    y = sum(a * np.sin(np.linspace(phi, phi + 2 * np.pi * (steps // period), steps))
+            for a, phi, period in zip(amplitudes, phases, periods))
+    y = y - y[0]
+    return y / max(np.abs(y).max(), 1e-12)
+
+
+class Network:
+    """The compiled e-prop network and this task's inputs."""
+
+    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str, cache_dir=None,
+                 seed: int = 0):
+        self.config = config
+        self.params = params
+        self.shape = shape(config)
+        self.net = eprop.Network(self.shape, models, open_simulator(eprop.blueprint(NAME, self.shape, models),
+                                                                     device, cache_dir))
+        self.sim = self.net.sim
+        self.task = task(config, seed)
+        k = self.shape.sequences
+        self.x = np.tile(self.task["x"], (k, 1, 1))
+        self.target = np.tile(self.task["target"], (k, 1, 1))
+        self.window = np.ones(config.steps)
+
+    def run(self, weights: dict, learning: bool, seed: int) -> tuple[dict, dict]:
+        weights, _, rec = self.net.run(weights, {}, self.task["feedback"], np.zeros(self.config.n_neurons),
+                                       self.params, self.x, self.target, self.window, seed, learning)
+        rec["loss"] = eprop.losses(rec["y"], self.target, self.window, classifier=False)
+        return weights, rec
+
+
+def trainer(net: Network, seed: int) -> Trainer:
+    """One chunk = `iterations_per_run` trials, each followed by a weight update; training losses
+    (with the weights in force during each trial, NEST's definition) are kept in the state."""
+    config = net.config
+    initial = dict(net.task["weights"], training_loss=np.zeros(0))
+
+    def step(state, chunk):
+        weights, rec = net.run({k: state[k] for k in ("in", "rec", "out")}, learning=True, seed=seed)
+        return dict(weights, training_loss=np.concatenate([state["training_loss"], rec["loss"]]))
+
+    def measure(state, chunk):
+        result, arrays = evaluate(net, {k: state[k] for k in ("in", "rec", "out")}, state["training_loss"], seed)
+        return {"iteration": chunk * config.iterations_per_run, **result}, arrays
+
+    total = config.iterations // config.iterations_per_run
+    return Trainer(initial, step, measure, total, log_spaced_chunks(total, config.n_checkpoints))
+
+
+def evaluate(net: Network, weights: dict, training_loss: np.ndarray, seed: int) -> tuple[dict, dict]:
+    """Loss of the current weights on the task (learning off), rate, and the last training loss."""
+    _, rec = net.run(weights, learning=False, seed=seed)
+    trial = net.config.trial
+    first = rec["t"] < float(trial)
+    result = {
+        "loss": float(rec["loss"][0]),
+        "training_loss": float(training_loss[-1]) if len(training_loss) else float(rec["loss"][0]),
+        "mean_rate": float(np.sum(first) / net.config.n_neurons / float(trial)),
+    }
+    arrays = {"y": rec["y"][0], "target": net.target[0], "spike_i": rec["i"][first], "spike_t": rec["t"][first],
+              "training_loss": training_loss, **{f"W_{k}": w for k, w in weights.items()}}
+    return result, arrays
+
+
+def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
+        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
+        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
+    net = Network(config, models or load_models(), params, device, cache_dir, seed)  # fails before writing
+    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
+                        summarise, plot, figures)
+
+
+def summarise(history: list[dict]) -> dict:
+    first, last = history[0], history[-1]
+    return {
+        "iterations": last["iteration"],
+        "loss_before": first["loss"],
+        "loss_after": last["loss"],
+        "loss_reduction": first["loss"] / last["loss"],
+        "rate_before": first["mean_rate"],
+        "rate_after": last["mean_rate"],
+    }
+
+
+def plot(history: list[dict], before: dict, after: dict, folder: Path) -> list[Path]:
+    from neurosims import plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "loss.png": plots.loss_curve(after["training_loss"], "iteration (1 s trial)", "training loss"),
+        "output_vs_target.png": plots.output_vs_target(before, after, dt=1e-3),
+        "learning_curves.png": plots.learning_curves(history, ["loss", "mean_rate"]),
+    }
+    return [plots.save(fig, folder / name) for name, fig in figures.items()]
