@@ -4,4 +4,5 @@ EXPERIMENTS = {
     "predictive-coding": "neurosims.experiments.predictive_coding",
     "balance": "neurosims.experiments.balance",
     "eprop-pattern": "neurosims.experiments.eprop_pattern",
+    "eprop-evidence": "neurosims.experiments.eprop_evidence",
 }

@@ -48,7 +48,7 @@ def raster_and_decoding(before: dict, after: dict, record_dt: float = 1e-3):
     return fig
 
 
-def learning_curves(history: list[dict], names: list[str]):
+def learning_curves(history: list[dict], names: list[str], xlabel: str = "simulated training (s)"):
     """Metrics against simulated training time, on log axes (t = 0 drawn at the first chunk/2)."""
     times = np.array([h["time"] for h in history], dtype=float)
     positive = times[times > 0]
@@ -60,7 +60,7 @@ def learning_curves(history: list[dict], names: list[str]):
         ax.set_xscale("log")
         if np.all(values[np.isfinite(values)] > 0):
             ax.set_yscale("log")
-        ax.set_xlabel("simulated training (s)")
+        ax.set_xlabel(xlabel)
         ax.set_title(name.replace("_", " "))
     fig.tight_layout()
     return fig
@@ -104,6 +104,24 @@ def output_vs_target(before: dict, after: dict, dt: float):
         axes[1, col].plot(t, data["y"], color="tab:red", lw=1, label="output")
         axes[1, col].set_xlabel("time (s)")
         axes[1, col].set_title(f"readout, {label}")
+    axes[1, 0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def raster_and_readout(before: dict, after: dict, dt: float):
+    """Raster and the readouts' class probabilities of one trial, before and after learning."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 5.5), sharex=True)
+    for col, (label, data) in enumerate((("before learning", before), ("after learning", after))):
+        raster(axes[0, col], data["spike_i"], data["spike_t"], f"spikes, {label}")
+        y = data["y"]
+        pi = np.exp(y) / np.exp(y).sum(axis=1, keepdims=True)
+        t = np.arange(len(y)) * dt
+        for k, name in enumerate(("left", "right")):
+            axes[1, col].plot(t, pi[:, k], lw=1, label=name)
+        axes[1, col].set_ylim(0, 1)
+        axes[1, col].set_xlabel("time (s)")
+        axes[1, col].set_title(f"readout probabilities, {label}")
     axes[1, 0].legend(fontsize=7)
     fig.tight_layout()
     return fig

@@ -228,8 +228,14 @@ class StandaloneSimulator:
                 by_name = {o.name: o for o in objects if not isinstance(o, brian2.TimedArray)}
                 network = brian2.Network(list(by_name.values()))
                 network.run(bp.duration * brian2.second, namespace={})
-            device.build(directory=str(self.directory), compile=True, run=False,
-                         with_output=False)
+            log = self.directory.with_name(self.directory.name + ".build.log")
+            try:
+                with _output_to(log):  # Brian2 runs make through os.system: keep it off stdout
+                    device.build(directory=str(self.directory), compile=True, run=False,
+                                 with_output=False)
+            except RuntimeError as err:
+                raise NeurosimsError(f"compiling {self.directory} failed ({err}); compiler output "
+                                     f"in {log}") from None
             manifest = {"settable": {}, "timed_arrays": {}, "outputs": {}}
             for name in bp.settable:
                 obj, var = _split(name)
@@ -302,6 +308,28 @@ class StandaloneSimulator:
         if spec["columns"]:
             data = data.reshape(-1, spec["columns"])
         return data
+
+
+@contextmanager
+def _output_to(path: Path):
+    """Redirect this process's stdout and stderr (file descriptors, so child processes too)."""
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(path, "w") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
 
 
 @contextmanager
