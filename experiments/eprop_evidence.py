@@ -12,9 +12,14 @@ in the recall window, Adam (5e-3) on the gradient averaged over the window and a
 trials, firing-rate regularisation. The test error is 1 - accuracy of the argmax of the mean
 readout probabilities in the recall window; the original's stopping criterion is < 7%.
 
-Departure: no early stopping; the network is validated every `validate_every` iterations on a
-fresh batch and tested at the end on `test_batches` fresh batches; the summary reports the
-first iteration whose validation error was below 7% and the wall time to it.
+Symmetric e-prop (B = W_out^T) instead of random feedback: `--model feedback=symmetric`.
+
+Training stops as in NEST's example (after the original): every `validate_every` iterations
+the network is validated on a fresh batch (learning off); when the error is below 7%, it is
+validated on `stopping_batches` more, and if their mean error is below 7% the weights are
+frozen (the remaining iterations do nothing). The test error is measured at the end on
+`test_batches` fresh batches. Without stopping, learning at this rate does not settle: one run
+reached 3% validation error after 100 updates and was back at 47% after 130.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ from neurosims.simulation import open_simulator
 from neurosims.training import Trainer, run_seed, run_training
 
 NAME = "eprop-evidence"
-TRAIN, VALIDATE, TEST, INIT = range(4)  # random streams
+TRAIN, VALIDATE, TEST, INIT, STOPPING = range(5)  # random streams
+STOP_BELOW = 0.07  # the original's stopping criterion
 
 
 @dataclass(frozen=True)
@@ -56,10 +62,12 @@ class Config:
     batch: int = 32  # trials per weight update (TF original: 64)
     iterations: int = 300  # weight updates
     validate_every: int = 10
+    stopping_batches: int = 8
     test_batches: int = 4
 
     def __post_init__(self):
-        for name in ("n_per_group", "n_lif", "n_cues", "batch", "iterations", "validate_every", "test_batches"):
+        for name in ("n_per_group", "n_lif", "n_cues", "batch", "iterations", "validate_every", "stopping_batches",
+                     "test_batches"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.n_adaptive < 0:
@@ -183,15 +191,20 @@ def scores(rec: dict, target: np.ndarray, labels: np.ndarray, window: np.ndarray
 def trainer(net: Network, seed: int) -> Trainer:
     config = net.config
     initial = dict(net.weights, **_flatten(net.net.initial_optimizer_state()), training_loss=np.zeros(0),
-                   training_error=np.zeros(0), wall_s=np.array(0.0))
+                   training_error=np.zeros(0), wall_s=np.array(0.0), stopped_at=np.array(-1))
 
     def step(state, chunk):
+        if int(state["stopped_at"]) >= 0:  # stopped: the weights stay as they are
+            return state
         started = time.perf_counter()
         weights, optimizer, s = net.run(_weights(state), _unflatten(state), TRAIN, chunk, learning=True)
-        return dict(weights, **_flatten(optimizer),
-                    training_loss=np.append(state["training_loss"], s["loss"]),
-                    training_error=np.append(state["training_error"], s["error"]),
-                    wall_s=np.array(float(state["wall_s"]) + time.perf_counter() - started))
+        state = dict(state, **weights, **_flatten(optimizer),
+                     training_loss=np.append(state["training_loss"], s["loss"]),
+                     training_error=np.append(state["training_error"], s["error"]))
+        if chunk % config.validate_every == 0 and should_stop(net, state, chunk):
+            state["stopped_at"] = np.array(chunk)
+        state["wall_s"] = np.array(float(state["wall_s"]) + time.perf_counter() - started)
+        return state
 
     def measure(state, chunk):
         return evaluate(net, state, chunk, final=chunk == config.iterations)
@@ -200,10 +213,22 @@ def trainer(net: Network, seed: int) -> Trainer:
     return Trainer(initial, step, measure, config.iterations, points)
 
 
+def should_stop(net: Network, state: dict, chunk: int) -> bool:
+    """The original's criterion: validation error below 7%, confirmed on more batches."""
+    _, _, s = net.run(_weights(state), _unflatten(state), VALIDATE, chunk, learning=False)
+    if s["error"] >= STOP_BELOW:
+        return False
+    errors = [net.run(_weights(state), _unflatten(state), STOPPING, chunk * 1000 + k, learning=False)[2]["error"]
+              for k in range(net.config.stopping_batches)]
+    return float(np.mean(errors)) < STOP_BELOW
+
+
 def evaluate(net: Network, state: dict, chunk: int, final: bool) -> tuple[dict, dict]:
     """Validation on one fresh batch (learning off); at the end, the test on `test_batches`."""
     _, _, s = net.run(_weights(state), _unflatten(state), VALIDATE, chunk, learning=False)
-    result = {"iteration": chunk, "wall_s": float(state["wall_s"]), "validation_loss": s["loss"],
+    stopped = int(state["stopped_at"])
+    result = {"iteration": chunk if stopped < 0 else stopped, "wall_s": float(state["wall_s"]),
+              "validation_loss": s["loss"],
               "validation_error": s["error"], "mean_rate": s["rate"]}
     if final:
         tests = [net.run(_weights(state), _unflatten(state), TEST, k, learning=False)[2]
@@ -244,16 +269,14 @@ def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "s
 
 def summarise(history: list[dict]) -> dict:
     first, last = history[0], history[-1]
-    below = [h for h in history if h["validation_error"] < 0.07 and h["iteration"] > 0]
     return {
-        "iterations": last["iteration"],
+        "iterations": last["iteration"],  # updates made (fewer than configured when stopped)
+        "stopped_by_criterion": last["iteration"] < last["chunk"],
         "validation_error_before": first["validation_error"],
         "validation_error_after": last["validation_error"],
         "test_error": last.get("test_error", float("nan")),
         "loss_before": first["validation_loss"],
         "loss_after": last["validation_loss"],
-        "first_iteration_below_7_percent": below[0]["iteration"] if below else None,
-        "wall_s_to_7_percent": below[0]["wall_s"] if below else None,
         "training_wall_s": last["wall_s"],
         "mean_rate_after": last["mean_rate"],
     }

@@ -11,6 +11,8 @@ regularisation (c_reg 300, 10 Hz). The network, weights and timing are NEST's to
 the same weights and inputs the losses of NEST and neurosims agree to 1e-12 until NEST's
 late-learning-signal artifact changes a spike (neurosims/nest_peer.py; tests/test_nest.py).
 
+Symmetric e-prop (B = W_out^T) instead of random feedback: `--model feedback=symmetric`.
+
 Models (equations/): spike_pattern, eprop_iaf (neurons), eprop_readout, weighted_spike,
 eprop_nonadaptive (rule), eprop_readout_weights, gradient_descent, learning_signal_feedback.
 """

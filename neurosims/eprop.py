@@ -86,20 +86,33 @@ class Shape:
         return self.sequence_steps * self.sequences + 1
 
 
-def load_models(overrides: dict[str, str] | None, experiment: str, classifier: bool) -> dict[str, Model]:
-    """The models of each role, composed into what each group runs."""
+def load_models(overrides: dict[str, str] | None, experiment: str, classifier: bool,
+                feedback: str = "random") -> dict[str, Model]:
+    """The models of each role, composed into what each group runs. `feedback`: 'random'
+    (fixed random weights B) or 'symmetric' (B = W_out^T, carried by the readout synapses;
+    also chosen by the override feedback=symmetric, i.e. `--model feedback=symmetric`)."""
+    overrides = dict(overrides or {})
+    if overrides.get("feedback") == "symmetric":  # `--model feedback=symmetric`
+        feedback = overrides.pop("feedback")
+    if feedback not in ("random", "symmetric"):
+        raise NeurosimsError(f"unknown feedback {feedback!r}; choose random or symmetric")
     defaults = dict(MODELS, **(CLASSIFIER if classifier else {}))
     if not classifier:
         defaults.pop("softmax")
+    if feedback == "symmetric":
+        defaults.pop("feedback")
+        defaults["readout_synapse"] = "weighted_spike_symmetric_feedback"
     loaded = load_roles(defaults, overrides, experiment)
+    readout_synapse = loaded.get("readout_synapse", loaded["synapse"])
     models = {
         "input": loaded["input"],
         "neuron": loaded["neuron"],
         "readout": loaded["readout"],
         "plastic": combine(combine(loaded["synapse"], loaded["rule"]), loaded["optimizer"]),
-        "readout_plastic": combine(combine(loaded["synapse"], loaded["readout_rule"]), loaded["optimizer"]),
-        "feedback": loaded["feedback"],
+        "readout_plastic": combine(combine(readout_synapse, loaded["readout_rule"]), loaded["optimizer"]),
     }
+    if feedback == "random":
+        models["feedback"] = loaded["feedback"]
     if classifier:
         models["softmax"] = loaded["softmax"]
     return models
@@ -131,10 +144,13 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
         recout = make_synapses(models["readout_plastic"], rec, out, "recout", ns, sequence=sequence,
                                update_every=every)
         recout.connect(**all_to_all(shape.n_rec, shape.n_out))
-        feedback = make_synapses(models["feedback"], out, rec, "feedback", ns)
-        feedback.connect(**all_to_all(shape.n_out, shape.n_rec))
-        _schedule_summed(feedback, order=2)  # after the readouts (and the softmax norm)
-        objects = [spikes_in, y_target, window, inputs, rec, out, inrec, recrec, recout, feedback]
+        objects = [spikes_in, y_target, window, inputs, rec, out, inrec, recrec, recout]
+        _schedule_summed(recout, order=2)  # symmetric feedback: after the readouts (and softmax)
+        if "feedback" in models:
+            feedback = make_synapses(models["feedback"], out, rec, "feedback", ns)
+            feedback.connect(**all_to_all(shape.n_out, shape.n_rec))
+            _schedule_summed(feedback, order=2)
+            objects.append(feedback)
         if shape.classifier:
             softmax = make_synapses(models["softmax"], out, out, "softmax", ns)
             softmax.connect(**all_to_all(shape.n_out, shape.n_out))
@@ -145,7 +161,8 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
             objects.append(SpikeMonitor(rec, name="spikes"))
         return objects
 
-    settable = [f"{group}.w" for group in PLASTIC] + ["feedback.B", "rec.adaptive"]
+    settable = [f"{group}.w" for group in PLASTIC] + ["rec.adaptive"]
+    settable += ["feedback.B"] if "feedback" in models else []
     settable += [f"{group}.gradient_scale" for group in PLASTIC]
     if "n_updates" in models["plastic"].names():  # Adam: its moments are state
         settable += [f"{group}.{v}" for group in PLASTIC for v in ("n_updates", "m_adam", "v_adam")]
@@ -245,7 +262,8 @@ class Network:
         recording's y[trial, q, readout] and spikes (i, t relative to each run's start)."""
         shape = self.shape
         values = {f"{g}.w": a for g, a in to_synapses(shape, weights).items()}
-        values["feedback.B"] = feedback.T.ravel()  # B[rec, out] -> pre-major (out, rec)
+        if "feedback" in self.models:  # random feedback; symmetric feedback uses W_out itself
+            values["feedback.B"] = feedback.T.ravel()  # B[rec, out] -> pre-major (out, rec)
         values["rec.adaptive"] = adaptive.astype(float)
         scale = 1.0 / shape.batch / (float(window.sum()) if average_over_window else 1.0)
         for group in PLASTIC:

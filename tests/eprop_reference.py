@@ -10,9 +10,9 @@ import numpy as np
 
 def simulate(W: dict, B: np.ndarray, adaptive: np.ndarray, p: dict, x: np.ndarray, target: np.ndarray,
              window: np.ndarray, classifier: bool, batch: int, adam: bool, average: bool,
-             optimizer: dict | None = None) -> tuple[dict, dict, np.ndarray]:
+             optimizer: dict | None = None, symmetric: bool = False) -> tuple[dict, dict, np.ndarray]:
     """Run trials x[trial, q, input] (spike arriving in step q) with learning. `p` holds plain
-    numbers (dt, tau_m, ... in seconds). Returns (weights, optimizer state, y[trial, q, out])."""
+    numbers (dt, tau_m, ... in seconds). `symmetric`: B = W_out^T. Returns (weights, optimizer state, y[trial, q, out])."""
     W = {k: v.astype(float).copy() for k, v in W.items()}
     n_rec, n_out = W["rec"].shape[0], W["out"].shape[0]
     dt = p["dt"]
@@ -52,7 +52,7 @@ def simulate(W: dict, B: np.ndarray, adaptive: np.ndarray, p: dict, x: np.ndarra
             y = kappa * y + zeta_out * (W["out"] @ z)
             pi = np.exp(y) / np.exp(y).sum() if classifier else y
             err = window[q] * (pi - target[trial, q])
-            L = B @ err
+            L = (W["out"].T if symmetric else B) @ err
             for k, zbar in (("in", zbar_in), ("rec", zbar_rec)):
                 t = traces[k]
                 e = psi[:, None] * (zbar[None, :] - beta[:, None] * t["eps"])

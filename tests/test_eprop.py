@@ -15,6 +15,11 @@ VARIANTS = {
     "lif-mse-gd": dict(classifier=False, batch=1, n_adaptive=0, rule="eprop_nonadaptive",
                        params=dict(tau_m=30 * ms, tau_out=30 * ms, v_th=0.03, t_ref=0 * ms, leaky_input=1.0,
                                    leaky_readout=1.0, eta=2e-2, c_reg=3.0)),
+    # the same with symmetric feedback (B = W_out^T)
+    "lif-mse-gd-symmetric": dict(classifier=False, batch=1, n_adaptive=0, rule="eprop_nonadaptive",
+                                 feedback="symmetric",
+                                 params=dict(tau_m=30 * ms, tau_out=30 * ms, v_th=0.03, t_ref=0 * ms,
+                                             leaky_input=1.0, leaky_readout=1.0, eta=2e-2, c_reg=3.0)),
     # NEST's evidence-accumulation settings: LIF + ALIF, softmax, Adam, batches of 2, window
     "alif-softmax-adam": dict(classifier=True, batch=2, n_adaptive=3, rule="eprop",
                               params=dict(adapt_tau=50 * ms, adapt_beta=0.5, t_ref=2 * ms, eta=5e-2, c_reg=3.0)),
@@ -25,7 +30,7 @@ def network(name, device, cache):
     v = VARIANTS[name]
     shape = eprop.Shape(n_in=5, n_rec=6, n_out=2, sequence_steps=T, sequences=SEQUENCES, batch=v["batch"],
                         dt=1e-3, classifier=v["classifier"])
-    models = eprop.load_models({"rule": v["rule"]}, "test", v["classifier"])
+    models = eprop.load_models({"rule": v["rule"]}, "test", v["classifier"], v.get("feedback", "random"))
     params = {k: p.value for k, p in eprop.parameters(models).items()} | v["params"]
     sim = open_simulator(eprop.blueprint(f"eprop-{name}", shape, models), device, cache)
     return eprop.Network(shape, models, sim), params
@@ -36,7 +41,7 @@ def trials(name, seed=3):
     rng = np.random.default_rng(seed)
     W = {"in": rng.normal(0.4, 0.3, (6, 5)), "rec": rng.normal(0, 0.3, (6, 6)), "out": rng.normal(0, 0.5, (2, 6))}
     np.fill_diagonal(W["rec"], 0.0)
-    if not v["classifier"]:
+    if name.startswith("lif"):
         W = {k: w * 0.15 for k, w in W.items()} | {"in": 0.5 * W["in"]}  # v_th 0.03, not 0.6
     B = rng.normal(0, 1, (6, 2))
     x = (rng.random((RUNS, SEQUENCES, T, 5)) < 0.2).astype(float)
@@ -72,7 +77,8 @@ def test_weights_follow_the_numpy_reference(name, device, build_cache):
                                           seed=0, learning=True, average_over_window=v["classifier"])
         ref_weights, ref_state, ref_y = simulate(ref_weights, B, adaptive, plain(params), x[run], target[run],
                                                  window, v["classifier"], v["batch"], adam=v["classifier"],
-                                                 average=v["classifier"], optimizer=ref_state)
+                                                 average=v["classifier"], optimizer=ref_state,
+                                                 symmetric=v.get("feedback") == "symmetric")
         spikes += len(rec["i"])
         np.testing.assert_allclose(rec["y"], ref_y, rtol=1e-6, atol=1e-12)
         for k in ("in", "rec", "out"):
