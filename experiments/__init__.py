@@ -5,4 +5,5 @@ EXPERIMENTS = {
     "balance": "neurosims.experiments.balance",
     "eprop-pattern": "neurosims.experiments.eprop_pattern",
     "eprop-evidence": "neurosims.experiments.eprop_evidence",
+    "delayed-memory": "neurosims.experiments.delayed_memory",
 }

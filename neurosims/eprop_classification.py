@@ -1,0 +1,191 @@
+"""Classification tasks learned with e-prop (softmax readouts, cross-entropy in a response
+window, Adam on batches of trials): one network, training with the original's stopping
+criterion, validation and test on fresh trials. Used by the evidence-accumulation and
+delayed-memory experiments, which supply the trials and the configuration.
+
+A task provides its name, a Config (with n_inputs, n_lif, n_adaptive, dt, steps,
+window_steps, batch, iterations, validate_every, stopping_batches, test_batches) and
+`trials(rng, config, count) -> (x[trial, q, input], target[trial, q, 2], labels[trial])`;
+the response window is the last `window_steps` steps of a trial.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from neurosims import eprop
+from neurosims.models import Model
+from neurosims.simulation import open_simulator
+from neurosims.training import Trainer, run_seed, run_training
+
+TRAIN, VALIDATE, TEST, INIT, STOPPING = range(5)  # random streams
+STOP_BELOW = 0.07  # the original's stopping criterion (Bellec et al. 2020, evidence accumulation)
+
+
+def shape(config, record_spikes: bool = True) -> eprop.Shape:
+    return eprop.Shape(n_in=config.n_inputs, n_rec=config.n_lif + config.n_adaptive, n_out=2,
+                       sequence_steps=config.steps, sequences=config.batch, batch=config.batch,
+                       dt=float(config.dt), classifier=True, record_spikes=record_spikes)
+
+
+def initial_weights(rng: np.random.Generator, n_in: int, n: int) -> tuple[dict, np.ndarray]:
+    """NEST's evidence-accumulation example: W_in randn/sqrt(n_in), W_rec randn/sqrt(n) (no
+    autapses), W_out Glorot-uniform, random feedback B randn."""
+    rec = rng.standard_normal((n, n)) / np.sqrt(n)
+    np.fill_diagonal(rec, 0.0)
+    limit = np.sqrt(3.0 / max(1.0, (n + 2) / 2.0))
+    weights = {"in": rng.standard_normal((n, n_in)) / np.sqrt(n_in), "rec": rec,
+               "out": rng.uniform(-limit, limit, (2, n))}
+    return weights, rng.standard_normal((n, 2))
+
+
+class Network:
+    """The compiled network of a task and its trials."""
+
+    def __init__(self, name: str, trials: Callable, config, models: dict[str, Model], params: dict,
+                 device: str, cache_dir=None, seed: int = 0):
+        self.trials = trials
+        self.config = config
+        self.params = params
+        self.shape = shape(config)
+        self.net = eprop.Network(self.shape, models, open_simulator(
+            eprop.blueprint(name, self.shape, models), device, cache_dir))
+        self.sim = self.net.sim
+        self.seed = seed
+        self.weights, self.feedback = initial_weights(np.random.default_rng([seed, INIT]), config.n_inputs,
+                                                      self.shape.n_rec)
+        self.adaptive = (np.arange(self.shape.n_rec) >= config.n_lif).astype(float)
+        self.window = (np.arange(config.steps) >= config.steps - config.window_steps).astype(float)
+
+    def run(self, weights: dict, optimizer: dict, stream: int, index: int, learning: bool):
+        """One batch of fresh trials from (stream, index). Returns (weights, optimizer, scores)."""
+        x, target, labels = self.trials(np.random.default_rng([self.seed, stream, index]), self.config,
+                                        self.config.batch)
+        weights, optimizer, rec = self.net.run(weights, optimizer, self.feedback, self.adaptive, self.params, x,
+                                               target, self.window, run_seed(self.seed, stream, index), learning,
+                                               average_over_window=True)
+        return weights, optimizer, scores(rec, target, labels, self.window, self.config)
+
+
+def scores(rec: dict, target: np.ndarray, labels: np.ndarray, window: np.ndarray, config) -> dict:
+    inside = window > 0.5
+    pi = np.exp(rec["y"]) / np.exp(rec["y"]).sum(axis=2, keepdims=True)
+    predicted = np.argmax(pi[:, inside].mean(axis=1), axis=1)
+    n_trials, steps = rec["y"].shape[:2]
+    n_rec = config.n_lif + config.n_adaptive
+    return {"loss": float(np.mean(eprop.losses(rec["y"], target, window, classifier=True))),
+            "error": float(np.mean(predicted != labels)),
+            "rate": len(rec["i"]) / (n_trials * steps * float(config.dt)) / n_rec,
+            "y_first": rec["y"][0], "spikes": (rec["i"], rec["t"])}
+
+
+def trainer(net: Network, seed: int) -> Trainer:
+    config = net.config
+    initial = dict(net.weights, **_flatten(net.net.initial_optimizer_state()), training_loss=np.zeros(0),
+                   training_error=np.zeros(0), wall_s=np.array(0.0), stopped_at=np.array(-1))
+
+    def step(state, chunk):
+        if int(state["stopped_at"]) >= 0:  # stopped: the weights stay as they are
+            return state
+        started = time.perf_counter()
+        weights, optimizer, s = net.run(_weights(state), _unflatten(state), TRAIN, chunk, learning=True)
+        state = dict(state, **weights, **_flatten(optimizer),
+                     training_loss=np.append(state["training_loss"], s["loss"]),
+                     training_error=np.append(state["training_error"], s["error"]))
+        if chunk % config.validate_every == 0 and should_stop(net, state, chunk):
+            state["stopped_at"] = np.array(chunk)
+        state["wall_s"] = np.array(float(state["wall_s"]) + time.perf_counter() - started)
+        return state
+
+    def measure(state, chunk):
+        return evaluate(net, state, chunk, final=chunk == config.iterations)
+
+    points = sorted({0, config.iterations, *range(config.validate_every, config.iterations, config.validate_every)})
+    return Trainer(initial, step, measure, config.iterations, points)
+
+
+def should_stop(net: Network, state: dict, chunk: int) -> bool:
+    """The original's criterion: validation error below 7%, confirmed on more batches."""
+    _, _, s = net.run(_weights(state), _unflatten(state), VALIDATE, chunk, learning=False)
+    if s["error"] >= STOP_BELOW:
+        return False
+    errors = [net.run(_weights(state), _unflatten(state), STOPPING, chunk * 1000 + k, learning=False)[2]["error"]
+              for k in range(net.config.stopping_batches)]
+    return float(np.mean(errors)) < STOP_BELOW
+
+
+def evaluate(net: Network, state: dict, chunk: int, final: bool) -> tuple[dict, dict]:
+    """Validation on one fresh batch (learning off); at the end, the test on `test_batches`."""
+    _, _, s = net.run(_weights(state), _unflatten(state), VALIDATE, chunk, learning=False)
+    stopped = int(state["stopped_at"])
+    result = {"iteration": chunk if stopped < 0 else stopped, "wall_s": float(state["wall_s"]),
+              "validation_loss": s["loss"],
+              "validation_error": s["error"], "mean_rate": s["rate"]}
+    if final:
+        tests = [net.run(_weights(state), _unflatten(state), TEST, k, learning=False)[2]
+                 for k in range(net.config.test_batches)]
+        result |= {"test_error": float(np.mean([t["error"] for t in tests])),
+                   "test_loss": float(np.mean([t["loss"] for t in tests]))}
+    i, t = s["spikes"]
+    first = t < net.config.steps * float(net.config.dt)
+    arrays = {"y": s["y_first"], "spike_i": i[first], "spike_t": t[first], "training_loss": state["training_loss"],
+              "training_error": state["training_error"]}
+    return result, arrays
+
+
+def _weights(state: dict) -> dict:
+    return {k: state[k] for k in ("in", "rec", "out")}
+
+
+def _flatten(optimizer: dict) -> dict:
+    """Adam's state as flat arrays, for checkpoints."""
+    flat = {"n_updates": np.array(optimizer["n_updates"])}
+    for moment in ("m_adam", "v_adam"):
+        flat |= {f"{moment}_{group}": a for group, a in optimizer[moment].items()}
+    return flat
+
+
+def _unflatten(state: dict) -> dict:
+    return {"n_updates": float(state["n_updates"]),
+            **{moment: {g: state[f"{moment}_{g}"] for g in eprop.PLASTIC} for moment in ("m_adam", "v_adam")}}
+
+
+def run(name: str, trials: Callable, config, params: dict, out: Path, seed: int, device: str,
+        models: dict[str, Model], resume: bool, progress: bool, cache_dir, description: dict | None,
+        figures: bool) -> dict:
+    net = Network(name, trials, config, models, params, device, cache_dir, seed)  # fails before writing
+    return run_training(name, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
+                        summarise, plot, figures)
+
+
+def summarise(history: list[dict]) -> dict:
+    first, last = history[0], history[-1]
+    return {
+        "iterations": last["iteration"],  # updates made (fewer than configured when stopped)
+        "stopped_by_criterion": last["iteration"] < last["chunk"],
+        "validation_error_before": first["validation_error"],
+        "validation_error_after": last["validation_error"],
+        "test_error": last.get("test_error", float("nan")),
+        "loss_before": first["validation_loss"],
+        "loss_after": last["validation_loss"],
+        "training_wall_s": last["wall_s"],
+        "mean_rate_after": last["mean_rate"],
+    }
+
+
+def plot(history: list[dict], before: dict, after: dict, folder: Path) -> list[Path]:
+    from neurosims import plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "training_loss.png": plots.loss_curve(after["training_loss"], "iteration (batch)", "training loss"),
+        "learning_curves.png": plots.learning_curves(
+            [dict(h, time=h["iteration"]) for h in history], ["validation_loss", "validation_error", "mean_rate"],
+            xlabel="iteration (batch)"),
+        "raster_and_readout.png": plots.raster_and_readout(before, after, dt=1e-3),
+    }
+    return [plots.save(fig, folder / name) for name, fig in figures.items()]
