@@ -55,7 +55,7 @@ class Config:
     noise_rate: Quantity = quantity(10 * Hz)
     favoured_probability: float = 0.7  # probability that a cue comes from the favoured side
     batch: int = 32  # trials per weight update (TF original: 64)
-    iterations: int = 300  # weight updates
+    iterations: int = 1000  # weight updates at most (training stops at the criterion)
     validate_every: int = 10
     stopping_batches: int = 8
     test_batches: int = 4

@@ -1,0 +1,159 @@
+"""The exact gradient of a differentiable spiking network (Huh & Sejnowski 2018): theta neurons
+with gated synaptic currents (equations/neurons/theta_gated.py), integrated with the forward
+Euler method on the simulation grid, and differentiated by backpropagation through that grid
+(the discrete adjoint), in NumPy.
+
+For trials b, neurons i and steps n (Euler, as Brian2's `euler` method integrates the model):
+    I[n]       = W s[n] + U x[n] + I0
+    f[n]       = ((1 - cos theta[n]) + (1 + cos theta[n]) I[n]) / tau_m
+    theta[n+1] = theta[n] + dt f[n]
+    s[n+1]     = s[n] + dt (-s[n] + g(theta[n]) f[n]) / tau_s
+    o[n]       = O s[n]
+    loss       = sum_n mask[n] 0.5 |o[n] - y[n]|^2 dt       (mean over trials)
+g is the raised-cosine gate of the model file. The gradient with respect to W, U, O and I0
+is exact for this discrete system (tests check it against finite differences), and the
+forward trajectory is the one Brian2 computes for the same weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Constants:
+    """Model parameters as plain numbers (seconds, radians)."""
+
+    tau_m: float
+    tau_s: float
+    gate_width: float
+    dt: float
+
+
+def gate(theta: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
+    """g(theta) and dg/dtheta: a raised cosine of `width` around pi (mod 2 pi), integral 1."""
+    phase = np.mod(theta, 2 * np.pi) - np.pi
+    inside = np.abs(phase) < width / 2
+    arg = 2 * np.pi * phase / width
+    g = np.where(inside, (1 + np.cos(arg)) / width, 0.0)
+    dg = np.where(inside, -2 * np.pi * np.sin(arg) / width ** 2, 0.0)
+    return g, dg
+
+
+def forward(params: dict, x: np.ndarray, c: Constants, theta0: np.ndarray | None = None) -> dict:
+    """Trajectories for inputs x[trial, step, channel]. params: W (N, N, seconds), U (N, K),
+    O (M, N, seconds), I0 (N). Returns theta, s (trial, step + 1, N) and o (trial, step, M)."""
+    W, U, O, I0 = params["W"], params["U"], params["O"], params["I0"]
+    trials, steps, _ = x.shape
+    n = W.shape[0]
+    theta = np.zeros((trials, steps + 1, n))
+    s = np.zeros((trials, steps + 1, n))
+    if theta0 is not None:
+        theta[:, 0] = theta0
+    for k in range(steps):
+        current = s[:, k] @ W.T + x[:, k] @ U.T + I0
+        cos = np.cos(theta[:, k])
+        f = ((1 - cos) + (1 + cos) * current) / c.tau_m
+        g, _ = gate(theta[:, k], c.gate_width)
+        theta[:, k + 1] = theta[:, k] + c.dt * f
+        s[:, k + 1] = s[:, k] + c.dt * (-s[:, k] + g * f) / c.tau_s
+    return {"theta": theta, "s": s, "o": s[:, :-1] @ O.T}
+
+
+def loss(o: np.ndarray, y: np.ndarray, mask: np.ndarray, dt: float) -> float:
+    """0.5 sum over the masked steps of |o - y|^2 dt, mean over trials."""
+    return float(0.5 * np.sum(mask[None, :, None] * (o - y) ** 2) * dt / o.shape[0])
+
+
+def gradient(params: dict, x: np.ndarray, y: np.ndarray, mask: np.ndarray, c: Constants,
+             trajectory: dict | None = None) -> tuple[float, dict]:
+    """The loss and its exact gradient with respect to W, U, O and I0 (backpropagation
+    through the Euler steps)."""
+    W, U, O, I0 = params["W"], params["U"], params["O"], params["I0"]
+    tr = trajectory or forward(params, x, c)
+    theta, s, o = tr["theta"], tr["s"], tr["o"]
+    trials, steps, _ = x.shape
+    value = loss(o, y, mask, c.dt)
+    error = mask[None, :, None] * (o - y) * c.dt / trials  # d loss / d o[n]
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    grads["O"] = np.einsum("bnm,bni->mi", error, s[:, :-1])
+    lam_theta = np.zeros_like(theta[:, 0])  # d loss / d theta[n + 1]
+    lam_s = np.zeros_like(s[:, 0])  # d loss / d s[n + 1]
+    for k in range(steps - 1, -1, -1):
+        current = s[:, k] @ W.T + x[:, k] @ U.T + I0
+        cos, sin = np.cos(theta[:, k]), np.sin(theta[:, k])
+        f = ((1 - cos) + (1 + cos) * current) / c.tau_m
+        df_dtheta = sin * (1 - current) / c.tau_m
+        df_dI = (1 + cos) / c.tau_m
+        g, dg = gate(theta[:, k], c.gate_width)
+        delta = (lam_theta * c.dt + lam_s * c.dt * g / c.tau_s) * df_dI  # d loss / d I[n]
+        grads["W"] += delta.T @ s[:, k]
+        grads["U"] += delta.T @ x[:, k]
+        grads["I0"] += delta.sum(axis=0)
+        new_theta = lam_theta * (1 + c.dt * df_dtheta) + lam_s * c.dt * (dg * f + g * df_dtheta) / c.tau_s
+        lam_s = lam_s * (1 - c.dt / c.tau_s) + delta @ W + error[:, k] @ O
+        lam_theta = new_theta
+    return value, grads
+
+
+# ---------------------------------------------------------------------------------------------
+# The same network in Brian2 (runtime or compiled), to hold the NumPy trajectory to it and to
+# run trained weights
+
+MODELS = {"neuron": "theta_gated", "input": "analog_input", "recurrent": "gated_coupling",
+          "drive": "analog_drive", "readout": "linear_readout"}
+
+
+def load_models(overrides: dict[str, str] | None, experiment: str) -> dict:
+    from neurosims.models import load_roles
+
+    loaded = load_roles(MODELS, overrides, experiment)
+    return loaded | {"readout_synapses": loaded["recurrent"]}
+
+
+def blueprint(name: str, n: int, k: int, m: int, steps: int, dt: float, models: dict, record: bool = True):
+    """N theta neurons, K input channels, M readouts; one run = `steps` steps of one trial."""
+    from brian2 import SpikeMonitor, StateMonitor, TimedArray, second
+
+    from neurosims.models import make_group, make_synapses, merge_parameters, structure
+    from neurosims.simulation import Blueprint, all_to_all
+
+    def build():
+        x_in = TimedArray(np.zeros((steps, k)), dt=dt * second, name="x_in")
+        ns = {"x_in": x_in}
+        inputs = make_group(models["input"], k, "inputs", ns)
+        neurons = make_group(models["neuron"], n, "neurons", ns, method="euler")
+        readout = make_group(models["readout"], m, "readout", ns)
+        recurrent = make_synapses(models["recurrent"], neurons, neurons, "recurrent", ns)
+        recurrent.connect(**all_to_all(n, n))
+        drive = make_synapses(models["drive"], inputs, neurons, "drive", ns)
+        drive.connect(**all_to_all(k, n))
+        out = make_synapses(models["readout_synapses"], neurons, readout, "out", ns)
+        out.connect(**all_to_all(n, m))
+        objects = [x_in, inputs, neurons, readout, recurrent, drive, out,
+                   StateMonitor(readout, "I_syn", record=True, when="end", name="output"),
+                   SpikeMonitor(neurons, name="spikes")]
+        if record:
+            objects.append(StateMonitor(neurons, ["theta", "s"], record=True, when="start", name="state"))
+        return objects
+
+    params = merge_parameters([models["neuron"]])
+    settable = ("neurons.theta", "neurons.s", "neurons.I0", "neurons.turns", "recurrent.w", "drive.u", "out.w",
+                *(f"neurons.{p}" for p in params))
+    outputs = ("output.I_syn", "spikes.i", "spikes.t") + (("state.theta", "state.s") if record else ())
+    return Blueprint(name=name, build=build, duration=steps * dt, dt=dt, settable=settable,
+                     timed_arrays=("x_in",), outputs=outputs,
+                     sources={"neurons": str(models["neuron"].path)},
+                     key={"n": n, "k": k, "m": m, "record": record,
+                          "models": {r: structure(mo) for r, mo in models.items()}})
+
+
+def brian_values(params: dict, parameter_values: dict, theta0: np.ndarray) -> dict:
+    """run_args of the Brian2 network for weight matrices W[post, pre], U, O and I0."""
+    n = params["W"].shape[0]
+    values = {"neurons.theta": theta0, "neurons.s": np.zeros(n), "neurons.I0": params["I0"],
+              "neurons.turns": np.floor((theta0 + np.pi) / (2 * np.pi)),
+              "recurrent.w": params["W"].T.ravel(), "drive.u": params["U"].T.ravel(), "out.w": params["O"].T.ravel()}
+    return values | {f"neurons.{p}": float(np.asarray(v)) for p, v in parameter_values.items()}
