@@ -37,15 +37,23 @@ def trajectories(ax, x: np.ndarray, x_hat: np.ndarray, dt: float, title: str = "
     ax.set_title(title)
 
 
-def raster_and_decoding(before: dict, after: dict, record_dt: float = 1e-3):
-    """Raster and decoded vs true signal, before and after learning (one column each)."""
-    fig, axes = plt.subplots(2, 2, figsize=(11, 6), sharex=True)
+def before_after(before: dict, after: dict, draw, legend: bool = True):
+    """Two columns (before and after learning): the raster above, `draw(ax, data, label)` below."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 5.5), sharex=True)
     for col, (label, data) in enumerate((("before learning", before), ("after learning", after))):
         raster(axes[0, col], data["spike_i"], data["spike_t"], f"spikes, {label}")
-        trajectories(axes[1, col], data["x"], data["x_hat"], record_dt, f"x and decoded x, {label}")
-    axes[1, 0].legend(fontsize=7, ncol=2)
+        draw(axes[1, col], data, label)
+        axes[1, col].set_xlabel("time (s)")
+    if legend:
+        axes[1, 0].legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
+
+
+def raster_and_decoding(before: dict, after: dict, record_dt: float = 1e-3):
+    """Raster and decoded vs true signal, before and after learning (one column each)."""
+    return before_after(before, after, lambda ax, data, label: trajectories(
+        ax, data["x"], data["x_hat"], record_dt, f"x and decoded x, {label}"))
 
 
 def learning_curves(history: list[dict], names: list[str], xlabel: str = "simulated training (s)"):
@@ -96,35 +104,26 @@ def loss_curve(losses: np.ndarray, xlabel: str, ylabel: str):
 
 def output_vs_target(before: dict, after: dict, dt: float):
     """Readout output against its target, and the raster, before and after learning."""
-    fig, axes = plt.subplots(2, 2, figsize=(11, 5.5), sharex=True)
-    for col, (label, data) in enumerate((("before learning", before), ("after learning", after))):
-        raster(axes[0, col], data["spike_i"], data["spike_t"], f"spikes, {label}")
+    def draw(ax, data, label):
         t = np.arange(len(data["y"])) * dt
-        axes[1, col].plot(t, data["target"], "k", lw=1.5, label="target")
-        axes[1, col].plot(t, data["y"], color="tab:red", lw=1, label="output")
-        axes[1, col].set_xlabel("time (s)")
-        axes[1, col].set_title(f"readout, {label}")
-    axes[1, 0].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
+        ax.plot(t, data["target"], "k", lw=1.5, label="target")
+        ax.plot(t, data["y"], color="tab:red", lw=1, label="output")
+        ax.set_title(f"readout, {label}")
+
+    return before_after(before, after, draw)
 
 
 def raster_and_readout(before: dict, after: dict, dt: float):
     """Raster and the readouts' class probabilities of one trial, before and after learning."""
-    fig, axes = plt.subplots(2, 2, figsize=(11, 5.5), sharex=True)
-    for col, (label, data) in enumerate((("before learning", before), ("after learning", after))):
-        raster(axes[0, col], data["spike_i"], data["spike_t"], f"spikes, {label}")
-        y = data["y"]
-        pi = np.exp(y) / np.exp(y).sum(axis=1, keepdims=True)
-        t = np.arange(len(y)) * dt
-        for k, name in enumerate(("left", "right")):
-            axes[1, col].plot(t, pi[:, k], lw=1, label=name)
-        axes[1, col].set_ylim(0, 1)
-        axes[1, col].set_xlabel("time (s)")
-        axes[1, col].set_title(f"readout probabilities, {label}")
-    axes[1, 0].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
+    def draw(ax, data, label):
+        pi = np.exp(data["y"]) / np.exp(data["y"]).sum(axis=1, keepdims=True)
+        t = np.arange(len(pi)) * dt
+        for k, name in enumerate(("class 0", "class 1")):
+            ax.plot(t, pi[:, k], lw=1, label=name)
+        ax.set_ylim(0, 1)
+        ax.set_title(f"readout probabilities, {label}")
+
+    return before_after(before, after, draw)
 
 
 def weight_matrix(ax, weights: np.ndarray, title: str = ""):
