@@ -1,5 +1,6 @@
-"""Theta (quadratic integrate-and-fire) neuron with a gated synaptic current: a spiking network
-that is a smooth ODE system, so that the exact gradient of a task loss exists.
+"""Theta (QIF) neuron with a gated synaptic current: a spiking network that is a smooth ODE.
+
+The whole network is a smooth ODE system, so that the exact gradient of a task loss exists.
 
 tau_m dtheta/dt = (1 - cos theta) + (1 + cos theta) I       (theta = 2 arctan v: QIF, v^2 + I)
 tau_s ds/dt     = -s + g(theta) dtheta/dt

@@ -1,5 +1,7 @@
-"""e-prop for non-adaptive (LIF) postsynaptic neurons: the eprop rule without its adaptation
-term, which is 0 for them; a third less work per synapse and step.
+"""e-prop for LIF postsynaptic neurons: the eprop rule without its adaptation term.
+
+The adaptation term is 0 for non-adaptive neurons; leaving it out saves a third of the work
+per synapse and step.
 
 In step q of a sequence, for the synapse i -> j (Bellec et al. 2020, Eqs. 22, 23 and 28):
     e[q]    = psi_j[q] zbar_i[q]

@@ -1,5 +1,7 @@
-"""e-prop for the readout weights: the readout's error times the presynaptic spikes filtered
-with the readout kernel, g += err_k[q] zk_j[q] (Bellec et al. 2020, Eq. 30).
+"""e-prop for the readout weights: the readout error times the filtered presynaptic spikes.
+
+g += err_k[q] zk_j[q], zk the spikes filtered with the readout kernel (Bellec et al. 2020,
+Eq. 30).
 
 zk lives on the presynaptic neuron; the synapse keeps only its accumulated gradient.
 """
