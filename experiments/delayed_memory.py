@@ -16,8 +16,13 @@ confirmed on 8 batches); the test error is measured on `test_batches` x `batch` 
 trials (224 by default). "Correct output sign" is the readout with the larger mean
 probability in the response window.
 
-Not built yet (issue 4): the paper's own learner, the exact gradient of a differentiable QIF
-network, and the fast predictive-coding task.
+Not built yet (issue 4): training with the paper's own learner. Its parts exist and are
+tested: the differentiable theta-neuron network (equations/neurons/theta_gated.py) and its
+exact gradient (neurosims/differentiable.py: finite differences agree to 1e-8, the NumPy
+trajectory equals Brian2's to 1e-15); a first attempt to train it on this task by
+backpropagation (40 neurons, dt 0.5 ms, Adam) stayed at chance for 100 updates. Also not
+built: the fast predictive-coding task. neurosims/bptt.py compares e-prop with
+backpropagation through time on the e-prop network itself.
 """
 
 from __future__ import annotations
