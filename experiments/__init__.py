@@ -6,4 +6,5 @@ EXPERIMENTS = {
     "eprop-pattern": "neurosims.experiments.eprop_pattern",
     "eprop-evidence": "neurosims.experiments.eprop_evidence",
     "delayed-memory": "neurosims.experiments.delayed_memory",
+    "fast-coding": "neurosims.experiments.fast_coding",
 }

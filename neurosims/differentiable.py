@@ -9,7 +9,8 @@ For trials b, neurons i and steps n (Euler, as Brian2's `euler` method integrate
     theta[n+1] = theta[n] + dt f[n]
     s[n+1]     = s[n] + dt (-s[n] + g(theta[n]) f[n]) / tau_s
     o[n]       = O s[n]
-    loss       = sum_n mask[n] 0.5 |o[n] - y[n]|^2 dt       (mean over trials)
+    loss       = sum_n (mask[n] 0.5 |o[n] - y[n]|^2 + mu sum_i s_i[n]) dt   (mean over trials)
+mu >= 0 is a cost on activity (each spike adds 1 to the integral of s_i).
 g is the raised-cosine gate of the model file. The gradient with respect to W, U, O and I0
 is exact for this discrete system (tests check it against finite differences), and the
 forward trajectory is the one Brian2 computes for the same weights.
@@ -62,20 +63,25 @@ def forward(params: dict, x: np.ndarray, c: Constants, theta0: np.ndarray | None
     return {"theta": theta, "s": s, "o": s[:, :-1] @ O.T}
 
 
-def loss(o: np.ndarray, y: np.ndarray, mask: np.ndarray, dt: float) -> float:
-    """0.5 sum over the masked steps of |o - y|^2 dt, mean over trials."""
-    return float(0.5 * np.sum(mask[None, :, None] * (o - y) ** 2) * dt / o.shape[0])
+def loss(o: np.ndarray, y: np.ndarray, mask: np.ndarray, dt: float, s: np.ndarray | None = None,
+         activity: float = 0.0) -> float:
+    """0.5 sum over the masked steps of |o - y|^2 dt (+ activity x the integral of s), mean
+    over trials. `s`: the trajectory's s[:, :-1] (needed when activity > 0)."""
+    value = 0.5 * np.sum(mask[None, :, None] * (o - y) ** 2) * dt
+    if activity:
+        value += activity * np.sum(s) * dt
+    return float(value / o.shape[0])
 
 
 def gradient(params: dict, x: np.ndarray, y: np.ndarray, mask: np.ndarray, c: Constants,
-             trajectory: dict | None = None) -> tuple[float, dict]:
+             trajectory: dict | None = None, activity: float = 0.0) -> tuple[float, dict]:
     """The loss and its exact gradient with respect to W, U, O and I0 (backpropagation
     through the Euler steps)."""
     W, U, O, I0 = params["W"], params["U"], params["O"], params["I0"]
     tr = trajectory or forward(params, x, c)
     theta, s, o = tr["theta"], tr["s"], tr["o"]
     trials, steps, _ = x.shape
-    value = loss(o, y, mask, c.dt)
+    value = loss(o, y, mask, c.dt, s[:, :-1], activity)
     error = mask[None, :, None] * (o - y) * c.dt / trials  # d loss / d o[n]
     grads = {k: np.zeros_like(v) for k, v in params.items()}
     grads["O"] = np.einsum("bnm,bni->mi", error, s[:, :-1])
@@ -93,7 +99,7 @@ def gradient(params: dict, x: np.ndarray, y: np.ndarray, mask: np.ndarray, c: Co
         grads["U"] += delta.T @ x[:, k]
         grads["I0"] += delta.sum(axis=0)
         new_theta = lam_theta * (1 + c.dt * df_dtheta) + lam_s * c.dt * (dg * f + g * df_dtheta) / c.tau_s
-        lam_s = lam_s * (1 - c.dt / c.tau_s) + delta @ W + error[:, k] @ O
+        lam_s = lam_s * (1 - c.dt / c.tau_s) + delta @ W + error[:, k] @ O + activity * c.dt / trials
         lam_theta = new_theta
     return value, grads
 

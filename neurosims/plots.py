@@ -126,6 +126,22 @@ def raster_and_readout(before: dict, after: dict, dt: float):
     return before_after(before, after, draw)
 
 
+def error_vs_rate(trained: list[tuple[float, float]], rate_code: tuple[float, float]):
+    """Coding error against firing rate during training (first point: before) and a rate code
+    with the same number of spikes as the trained network."""
+    fig, ax = plt.subplots(figsize=(4.5, 3.5))
+    rates, errors = zip(*trained)
+    ax.plot(rates, errors, "o-", color="tab:blue", label="trained network (during training)")
+    ax.plot(rates[0], errors[0], "s", color="tab:gray", label="before training")
+    ax.plot(*rate_code, "^", color="tab:red", label="rate code, same spikes")
+    ax.set_xlabel("mean rate (Hz)")
+    ax.set_ylabel("coding error (relative MSE)")
+    ax.set_yscale("log")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
 def weight_matrix(ax, weights: np.ndarray, title: str = ""):
     image = ax.imshow(weights, cmap="RdBu_r", vmin=-np.abs(weights).max(), vmax=np.abs(weights).max())
     ax.set_title(title)

@@ -34,13 +34,13 @@ class Trainer:
 
 def run_training(name: str, sim, trainer: Trainer, out: Path, seed: int, device: str, resume: bool,
                  progress: bool, description: dict | None, summarise: Callable, plot: Callable,
-                 figures: bool = True) -> dict:
+                 figures: bool = True, chunk_seconds: float | None = None) -> dict:
     """The life of a run: claim the folder (or resume it), train in chunks, summarise, write
     metrics, arrays and (unless `figures` is False) figures. `sim` is the simulator (its
-    `compiled` flag is reported)."""
+    `compiled` flag is reported); a chunk simulates `chunk_seconds` (default: one run of it)."""
     store = RunStore(out)
     checkpoint = store.start(description or {"experiment": name, "seed": seed, "device": device}, resume)
-    chunk_seconds = sim.blueprint.duration
+    chunk_seconds = chunk_seconds or sim.blueprint.duration
     _, history = train_in_chunks(store, checkpoint, trainer.initial, trainer.total, trainer.step,
                                  trainer.measure, trainer.measure_at, chunk_seconds,
                                  f"{name} [{device}]", progress)

@@ -1,0 +1,244 @@
+"""Fast predictive coding (Huh & Sejnowski 2018, task 1): a network of 30 theta neurons learns,
+by the exact gradient, to reproduce its 2-D input in its output, o(t) = O s(t) ~ x(t), with a
+small cost on activity; the coding error is compared with a rate code of the same spike count.
+
+Huh D, Sejnowski TJ (2018). Gradient descent for spiking neural networks. NeurIPS 31
+(arXiv:1706.04698). The network is the smooth one of equations/neurons/theta_gated.py; W, U,
+O and I0 are trained with Adam on the exact gradient of
+    sum_n (0.5 |o[n] - x[n]|^2 + mu sum_i s_i[n]) dt
+computed by backpropagation through the Euler steps (neurosims/differentiable.py). Inputs:
+white noise smoothed by a Gaussian of 20 ms, scaled to unit variance, trials of 0.5 s. The
+trained weights are re-run in Brian2 (compiled) and the error is reported from that run.
+
+Coding error: mean |o - x|^2 / mean |x|^2 on held-out trials. Rate-code baseline: 30
+Poisson neurons with rates [d_i . x(t)]_+ (preferred directions d_i evenly around the circle)
+scaled to the trained network's spike count, decoded by the best linear decoder of their
+exponentially filtered spike trains (the best of several filter time constants).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from brian2 import Quantity, ms, second
+
+from neurosims import differentiable as diff
+from neurosims import metrics
+from neurosims.config import quantity
+from neurosims.inputs import smoothed_noise
+from neurosims.models import Model
+from neurosims.simulation import open_simulator
+from neurosims.training import Trainer, log_spaced_chunks, run_training
+
+NAME = "fast-coding"
+TRAIN, TEST, INIT, BASELINE = range(4)  # random streams
+PARAMS = ("W", "U", "O", "I0")
+
+
+@dataclass(frozen=True)
+class Config:
+    n_neurons: int = 30
+    n_inputs: int = 2
+    dt: Quantity = quantity(0.5 * ms)  # resolves a passage through the gate (about 2.5 ms)
+    trial: Quantity = quantity(0.5 * second)
+    input_smoothing: Quantity = quantity(20 * ms)
+    batch: int = 8
+    iterations: int = 300
+    learning_rate: float = 0.05  # Adam, relative to each matrix's scale
+    activity_cost: float = 1e-4  # mu
+    input_gain: float = 2.0  # scale of the initial U
+    bias: float = -0.02  # initial I0: just below the onset of firing
+    n_checkpoints: int = 6
+    test_trials: int = 16
+
+    def __post_init__(self):
+        for name in ("n_neurons", "n_inputs", "batch", "iterations", "n_checkpoints", "test_trials"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.learning_rate <= 0 or self.activity_cost < 0:
+            raise ValueError("learning_rate must be positive and activity_cost at least 0")
+
+    @property
+    def steps(self) -> int:
+        return int(round(float(self.trial / self.dt)))
+
+
+PRESETS = {
+    "quick": dict(iterations=60, n_checkpoints=3, test_trials=8),
+    "default": dict(),
+    "paper": dict(iterations=2000, n_checkpoints=10),
+}
+
+
+def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
+    return diff.load_models(overrides, NAME)
+
+
+def parameters(models: dict[str, Model]):
+    from neurosims.models import merge_parameters
+
+    return merge_parameters([models["neuron"]])
+
+
+def blueprint(config: Config, models: dict[str, Model]):
+    return diff.blueprint(NAME, config.n_neurons, config.n_inputs, config.n_inputs, config.steps,
+                          float(config.dt), models, record=False)
+
+
+def signal(rng: np.random.Generator, config: Config, count: int) -> np.ndarray:
+    """Inputs x[trial, step, channel]: smoothed white noise of unit variance."""
+    x = np.stack([smoothed_noise(rng, config.trial, config.n_inputs, 1.0, config.input_smoothing, config.dt)
+                  for _ in range(count)])
+    return x / x.std()
+
+
+def initial_params(rng: np.random.Generator, config: Config) -> dict:
+    n, k = config.n_neurons, config.n_inputs
+    return {"W": rng.normal(0, 1, (n, n)) * 1e-4, "U": rng.normal(0, 1, (n, k)) * config.input_gain,
+            "O": rng.normal(0, 1, (k, n)) * 1e-3, "I0": np.full(n, config.bias)}
+
+
+STEP_SCALE = {"W": 1e-3, "U": None, "O": None, "I0": 0.05}  # Adam step per matrix (None: its init s.d.)
+
+
+class Network:
+    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str, cache_dir=None,
+                 seed: int = 0):
+        self.config = config
+        self.params = params  # model parameters (tau_m, tau_s, gate_width)
+        self.constants = diff.Constants(float(params["tau_m"]), float(params["tau_s"]),
+                                        float(params["gate_width"]), float(config.dt))
+        self.sim = open_simulator(blueprint(config, models), device, cache_dir)
+        self.seed = seed
+        self.test_x = signal(np.random.default_rng([seed, TEST]), config, config.test_trials)
+
+    def brian_outputs(self, weights: dict, x: np.ndarray) -> tuple[np.ndarray, int]:
+        """The trained network run in Brian2, one trial per run: outputs and spike count."""
+        outputs, spikes = [], 0
+        theta0 = np.zeros(self.config.n_neurons)
+        for trial in x:
+            out = self.sim.run(diff.brian_values(weights, self.params, theta0), {"x_in": trial}, seed=0)
+            outputs.append(out["output.I_syn"])
+            spikes += len(out["spikes.i"])
+        return np.stack(outputs), spikes
+
+
+def spike_trains(theta: np.ndarray) -> np.ndarray:
+    """Spikes (theta crossing pi) per trial, step and neuron, from a trajectory."""
+    turns = np.floor((theta + np.pi) / (2 * np.pi))
+    return np.diff(turns, axis=1) > 0
+
+
+def trainer(net: Network, seed: int) -> Trainer:
+    config = net.config
+    start = initial_params(np.random.default_rng([seed, INIT]), config)
+    steps = {k: STEP_SCALE[k] or float(np.std(v)) for k, v in start.items()}
+    initial = dict(start, **{f"m_{k}": np.zeros_like(v) for k, v in start.items()},
+                   **{f"v_{k}": np.zeros_like(v) for k, v in start.items()}, n_updates=np.array(0.0))
+
+    def step(state, chunk):
+        x = signal(np.random.default_rng([seed, TRAIN, chunk]), config, config.batch)
+        weights = {k: state[k] for k in PARAMS}
+        _, grads = diff.gradient(weights, x, x, np.ones(config.steps), net.constants, activity=config.activity_cost)
+        n = float(state["n_updates"]) + 1
+        new = {"n_updates": np.array(n)}
+        for k in PARAMS:  # Adam (Kingma & Ba 2015), step relative to the matrix's scale
+            m = 0.9 * state[f"m_{k}"] + 0.1 * grads[k]
+            v = 0.999 * state[f"v_{k}"] + 0.001 * grads[k] ** 2
+            rate = config.learning_rate * steps[k] * np.sqrt(1 - 0.999 ** n) / (1 - 0.9 ** n)
+            new |= {k: state[k] - rate * m / (np.sqrt(v) + 1e-16), f"m_{k}": m, f"v_{k}": v}
+        return new
+
+    def measure(state, chunk):
+        return evaluate(net, {k: state[k] for k in PARAMS}, final=chunk == config.iterations)
+
+    return Trainer(initial, step, measure, config.iterations, log_spaced_chunks(config.iterations,
+                                                                                 config.n_checkpoints))
+
+
+def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
+    config, x = net.config, net.test_x
+    trajectory = diff.forward(weights, x, net.constants)
+    spikes = spike_trains(trajectory["theta"])
+    seconds = len(x) * float(config.trial)
+    result = {"coding_error": coding_error(trajectory["o"], x),
+              "mean_rate": float(spikes.sum() / seconds / config.n_neurons)}
+    if final:
+        outputs, count = net.brian_outputs(weights, x)
+        result |= {"coding_error_brian2": coding_error(outputs, x),
+                   "brian2_numpy_difference": float(np.max(np.abs(outputs - trajectory["o"]))),
+                   "rate_code_error": rate_code_error(np.random.default_rng([net.seed, BASELINE]), config,
+                                                      x, int(spikes.sum()))}
+    first = np.argwhere(spikes[0])
+    arrays = {"x": x[0], "o": trajectory["o"][0], "spike_t": first[:, 0] * float(config.dt),
+              "spike_i": first[:, 1], **{f"P_{k}": v for k, v in weights.items()},
+              "dt": np.array(float(config.dt))}
+    return result, arrays
+
+
+def coding_error(o: np.ndarray, x: np.ndarray) -> float:
+    return float(np.mean((o - x) ** 2) / np.mean(x ** 2))
+
+
+def rate_code_error(rng: np.random.Generator, config: Config, x: np.ndarray, spike_count: int) -> float:
+    """The error of a Poisson rate code with `spike_count` spikes on the trials x (see the
+    module docstring); the decoder is fitted on as many other trials."""
+    n, dt = config.n_neurons, float(config.dt)
+    angles = 2 * np.pi * np.arange(n) / n
+    directions = np.stack([np.cos(angles), np.sin(angles)], axis=1)[:, :config.n_inputs]
+    fit_x = signal(rng, config, len(x))
+    drive = lambda s: np.maximum(0.0, s @ directions.T)  # noqa: E731
+    gain = spike_count / (drive(x).sum() * dt)  # spikes on the test trials = spike_count (on average)
+    best = np.inf
+    for tau in (5e-3, 10e-3, 20e-3, 50e-3):
+        def features(signals):
+            spikes = rng.random(signals.shape[:2] + (n,)) < gain * drive(signals) * dt
+            filtered = np.zeros(spikes.shape)
+            acc = np.zeros((signals.shape[0], n))
+            for k in range(signals.shape[1]):
+                acc = acc * np.exp(-dt / tau) + spikes[:, k]
+                filtered[:, k] = acc
+            return filtered.reshape(-1, n)
+        decoder = metrics.fit_decoder(features(fit_x), fit_x.reshape(-1, config.n_inputs))
+        estimate = (features(x) @ decoder).reshape(x.shape)
+        best = min(best, coding_error(estimate, x))
+    return float(best)
+
+
+def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
+        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
+        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
+    net = Network(config, models or load_models(), params, device, cache_dir, seed)  # fails before writing
+    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
+                        summarise, plot, figures, chunk_seconds=config.batch * float(config.trial))
+
+
+def summarise(history: list[dict]) -> dict:
+    first, last = history[0], history[-1]
+    return {
+        "coding_error_before": first["coding_error"],
+        "coding_error_after": last["coding_error"],
+        "coding_error_after_brian2": last["coding_error_brian2"],
+        "brian2_numpy_difference": last["brian2_numpy_difference"],
+        "rate_before": first["mean_rate"],
+        "rate_after": last["mean_rate"],
+        "rate_code_error_same_spikes": last["rate_code_error"],
+        "advantage_over_rate_code": last["rate_code_error"] / last["coding_error_brian2"],
+    }
+
+
+def plot(history: list[dict], before: dict, after: dict, folder: Path) -> list[Path]:
+    from neurosims import plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "raster_and_output.png": plots.before_after(before, after, lambda ax, data, label: plots.trajectories(
+            ax, data["x"], data["o"], float(data["dt"]), f"input and output, {label}")),
+        "learning_curves.png": plots.learning_curves(history, ["coding_error", "mean_rate"]),
+        "error_vs_spikes.png": plots.error_vs_rate(
+            [(h["mean_rate"], h["coding_error"]) for h in history],
+            (history[-1]["mean_rate"], history[-1]["rate_code_error"])),
+    }
+    return [plots.save(fig, folder / name) for name, fig in figures.items()]
