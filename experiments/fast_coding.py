@@ -8,7 +8,12 @@ O and I0 are trained with Adam on the exact gradient of
     sum_n (0.5 |o[n] - x[n]|^2 + mu sum_i s_i[n]) dt
 computed by backpropagation through the Euler steps (neurosims/differentiable.py). Inputs:
 white noise smoothed by a Gaussian of 20 ms, scaled to unit variance, trials of 0.5 s. The
-trained weights are re-run in Brian2 (compiled) and the error is reported from that run.
+trained weights are re-run in Brian2 (compiled) and the error is reported from that run. The
+compiled run and NumPy's agree to 1e-12 on most trials; in a few, rounding differences (C++
+with -ffast-math against NumPy) decide whether a neuron that lingers at its threshold fires,
+after which the trials differ (measured with the default preset: 14 of 16 test trials within
+1e-6, coding error 0.2325 in Brian2 against 0.2323 in NumPy). Brian2's runtime mode agrees
+to 1e-13 on all of them.
 
 Coding error: mean |o - x|^2 / mean |x|^2 on held-out trials. Rate-code baseline: 30
 Poisson neurons with rates [d_i . x(t)]_+ (preferred directions d_i evenly around the circle)
@@ -167,8 +172,9 @@ def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
               "mean_rate": float(spikes.sum() / seconds / config.n_neurons)}
     if final:
         outputs, count = net.brian_outputs(weights, x)
+        per_trial = np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) / np.max(np.abs(trajectory["o"]))
         result |= {"coding_error_brian2": coding_error(outputs, x),
-                   "brian2_numpy_difference": float(np.max(np.abs(outputs - trajectory["o"]))),
+                   "trials_equal_to_numpy": float(np.mean(per_trial < 1e-6)),
                    "rate_code_error": rate_code_error(np.random.default_rng([net.seed, BASELINE]), config,
                                                       x, int(spikes.sum()))}
     first = np.argwhere(spikes[0])
@@ -221,7 +227,7 @@ def summarise(history: list[dict]) -> dict:
         "coding_error_before": first["coding_error"],
         "coding_error_after": last["coding_error"],
         "coding_error_after_brian2": last["coding_error_brian2"],
-        "brian2_numpy_difference": last["brian2_numpy_difference"],
+        "trials_equal_to_numpy": last["trials_equal_to_numpy"],
         "rate_before": first["mean_rate"],
         "rate_after": last["mean_rate"],
         "rate_code_error_same_spikes": last["rate_code_error"],
