@@ -236,6 +236,7 @@ class StandaloneSimulator:
             except RuntimeError as err:
                 raise NeurosimsError(f"compiling {self.directory} failed ({err}); compiler output "
                                      f"in {log}") from None
+            log.replace(self.directory / "build.log")  # kept with the build it describes
             manifest = {"settable": {}, "timed_arrays": {}, "outputs": {}}
             for name in bp.settable:
                 obj, var = _split(name)
