@@ -116,8 +116,10 @@ def format_model(model) -> str:
     lines = [f"{model.name} ({model.kind}) - {model.path}", "", model.description.strip(), "",
              f"Citation: {model.citation}", "", "Equations:"]
     lines += ["  " + ln.strip() for ln in model.equations.strip().splitlines()] or ["  (none)"]
-    for field in ("threshold", "reset", "refractory", "on_pre", "on_post"):
-        code = getattr(model, field)
+    from neurosims.models import CODE_FIELDS
+
+    for field in CODE_FIELDS:
+        code = getattr(model, field.lower())
         if code:
             lines += [f"{field}:"] + ["  " + ln.strip() for ln in code.strip().splitlines()]
     lines += ["", "Parameters:"]

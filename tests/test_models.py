@@ -118,3 +118,13 @@ def test_parse_quantity_checks_units():
     with pytest.raises(NeurosimsError, match="whole number"):
         parse_quantity("2.5", 20, "n_neurons")
     assert parse_quantity("2*ms", 1 * ms, "dt") == 2 * ms
+
+
+def test_model_text_shows_every_code_field():
+    """`neurosims models show` prints all the code a model runs, from the file."""
+    from neurosims.cli import format_model
+
+    text = format_model(find_model("eprop"))
+    for field in ("END_OF_STEP:", "NEW_SEQUENCE:", "g += L_post*ebar"):
+        assert field in text
+    assert "ON_UPDATE:" in format_model(find_model("adam"))
