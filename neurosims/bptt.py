@@ -9,7 +9,13 @@ two on the same network, weights and trial measures that approximation alone: wi
 recurrent weights and with symmetric feedback, e-prop's gradient equals this one
 (tests/test_bptt.py). The rate regularisation is not part of either gradient here.
 
-Loss of a regression trial: E = 0.5 sum_q window[q] |y[q] - y*[q]|^2.
+Loss of a regression trial: E = 0.5 sum_q window[q] |y[q] - y*[q]|^2; of a classification
+trial (softmax readouts): E = -sum_q window[q] sum_k y*_k[q] log pi_k[q].
+
+The same backward pass without the recurrent term, and with the feedback matrix B in place of
+W_out^T, is e-prop's gradient (`eprop_gradient`): the eligibility traces of e-prop are the
+neuron's own backward dynamics (v and a) run forward in time (Bellec et al. 2020, Eq. 13).
+tests/test_bptt.py holds it to the NumPy reference of the e-prop rule.
 """
 
 from __future__ import annotations
@@ -47,15 +53,33 @@ def forward(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray) -> dict:
 
 
 def gradient(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray, target: np.ndarray,
-             window: np.ndarray) -> tuple[float, dict]:
+             window: np.ndarray, classifier: bool = False, trajectory: dict | None = None) -> tuple[float, dict]:
     """The loss of one trial and its gradient with respect to W['in'], W['rec'], W['out']."""
-    f = forward(W, adaptive, p, x)
+    return _backward(W, adaptive, p, x, target, window, classifier, trajectory, W["out"].T, recurrent=True)
+
+
+def eprop_gradient(W: dict, feedback: np.ndarray, adaptive: np.ndarray, p: dict, x: np.ndarray,
+                   target: np.ndarray, window: np.ndarray, classifier: bool = False,
+                   trajectory: dict | None = None) -> tuple[float, dict]:
+    """e-prop's gradient for one trial, learning signals sent through `feedback` B[neuron,
+    readout] (B = W_out^T: symmetric e-prop), without rate regularisation."""
+    return _backward(W, adaptive, p, x, target, window, classifier, trajectory, feedback, recurrent=False)
+
+
+def _backward(W, adaptive, p, x, target, window, classifier, trajectory, feedback, recurrent):
+    f = trajectory or forward(W, adaptive, p, x)
     alpha, kappa, rho = np.exp(-p["dt"] / p["tau_m"]), np.exp(-p["dt"] / p["tau_out"]), np.exp(-p["dt"] / p["adapt_tau"])
     zeta, zeta_out = 1 - p["leaky_input"] * alpha, 1 - p["leaky_readout"] * kappa
     beta = adaptive * p["adapt_beta"]
     steps, n = f["z"].shape
-    err = window[:, None] * (f["y"] - target)
-    loss = 0.5 * float(np.sum(err ** 2))
+    if classifier:
+        pi = np.exp(f["y"] - f["y"].max(axis=1, keepdims=True))
+        pi /= pi.sum(axis=1, keepdims=True)
+        err = window[:, None] * (pi - target)
+        loss = -float(np.sum(window[:, None] * target * np.log(pi)))
+    else:
+        err = window[:, None] * (f["y"] - target)
+        loss = 0.5 * float(np.sum(err ** 2))
     filtered = np.zeros_like(err)  # sum_{t >= q} kappa^(t - q) err[t]
     acc = np.zeros(err.shape[1])
     for q in range(steps - 1, -1, -1):
@@ -70,8 +94,8 @@ def gradient(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray, target: np.n
     arriving = x.astype(float).copy()
     arriving[0] = 0.0
     for q in range(steps - 1, -1, -1):
-        d_z = zeta_out * W["out"].T @ filtered[q] + d_a_next  # readout and adaptation
-        if q + 1 < steps:
+        d_z = zeta_out * feedback @ filtered[q] + d_a_next  # readout and adaptation
+        if recurrent and q + 1 < steps:
             d_z += zeta * W["rec"].T @ d_v_next  # through the recurrent weights (e-prop omits this)
         d_v = alpha * d_v_next + f["psi"][q] * d_z
         d_a = rho * d_a_next - beta * f["psi"][q] * d_z

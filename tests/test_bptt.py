@@ -56,3 +56,24 @@ def test_eprop_approximates_bptt_with_recurrent_weights():
     assert similarity["out"] == pytest.approx(1.0, abs=1e-9)
     assert 0.3 < similarity["all"] < 1 - 1e-6
     assert not np.allclose(approx["rec"], exact["rec"])
+
+
+@pytest.mark.parametrize("classifier", [False, True])
+def test_truncated_backward_pass_is_the_eprop_rule(classifier):
+    """bptt.eprop_gradient (the backward pass without the recurrent term, errors sent through
+    a random B) equals the weight change of the NumPy reference of the e-prop rule (eta = 1,
+    one trial, no regularisation), with recurrent weights, LIF and ALIF neurons, for the
+    regression and the softmax readout."""
+    W, x, target, adaptive = network(3, recurrent=True)
+    if classifier:
+        target = np.zeros_like(target)
+        target[:, 1] = 1.0
+    B = np.random.default_rng(4).normal(0, 1, (N, N_OUT))
+    window = (np.arange(T) >= T // 2).astype(float)
+    new, _, _ = simulate(W, B, adaptive, P, x[None], target[None], window, classifier=classifier, batch=1,
+                         adam=False, average=False)
+    reference = {k: W[k] - new[k] for k in W}
+    ours = bptt.eprop_gradient(W, B, adaptive, P, x, target, window, classifier=classifier)[1]
+    assert bptt.forward(W, adaptive, P, x)["z"].sum() > 50
+    for k in ("in", "rec", "out"):
+        np.testing.assert_allclose(ours[k], reference[k], rtol=1e-7, atol=1e-12 * np.abs(reference[k]).max())
