@@ -8,3 +8,9 @@ EXPERIMENTS = {
     "delayed-memory": "neurosims.experiments.delayed_memory",
     "fast-coding": "neurosims.experiments.fast_coding",
 }
+
+# Experiments with more than one learner (`neurosims run NAME --learner L`); the first is the default.
+LEARNERS = {
+    "delayed-memory": {"eprop": "neurosims.experiments.delayed_memory",
+                       "exact": "neurosims.experiments.delayed_memory_exact"},
+}

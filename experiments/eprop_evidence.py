@@ -59,14 +59,15 @@ class Config:
     validate_every: int = 10
     stopping_batches: int = 8
     test_batches: int = 4
+    alignment_trials: int = 16  # trials on which e-prop's gradient is compared with BPTT's (0: off)
 
     def __post_init__(self):
         for name in ("n_per_group", "n_lif", "n_cues", "batch", "iterations", "validate_every", "stopping_batches",
                      "test_batches"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
-        if self.n_adaptive < 0:
-            raise ValueError("n_adaptive must be at least 0")
+        if self.n_adaptive < 0 or self.alignment_trials < 0:
+            raise ValueError("n_adaptive and alignment_trials must be at least 0")
         if self.cue_duration > self.cue_interval:
             raise ValueError("cue_duration must not exceed cue_interval")
 
@@ -110,8 +111,12 @@ def blueprint(config: Config, models: dict[str, Model]):
 # Task
 
 
-def trials(rng: np.random.Generator, config: Config, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Input spikes x[trial, q, input], one-hot targets [trial, q, 2] and labels (1 = right)."""
+CONDITIONS = ("left", "right")  # the side with more cues
+
+
+def trials(rng: np.random.Generator, config: Config, count: int):
+    """Input spikes x[trial, q, input], one-hot targets [trial, q, 2], labels (1 = right) and
+    conditions (the same as the labels)."""
     steps, group, dt = config.steps, config.n_per_group, float(config.dt)
     x = np.zeros((count, steps, 4 * group))
     favoured_right = rng.random(count) < 0.5
@@ -130,11 +135,11 @@ def trials(rng: np.random.Generator, config: Config, count: int) -> tuple[np.nda
     labels = (cue_right.sum(axis=1) > config.n_cues // 2).astype(int)
     target = np.zeros((count, steps, 2))
     target[np.arange(count), :, labels] = 1.0
-    return x, target, labels
+    return x, target, labels, labels
 
 
 def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
         models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
         cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
-    return eprop_classification.run(NAME, trials, config, params, out, seed, device, models or load_models(),
-                                    resume, progress, cache_dir, description, figures)
+    return eprop_classification.run(NAME, trials, CONDITIONS, config, params, out, seed, device,
+                                    models or load_models(), resume, progress, cache_dir, description, figures)

@@ -40,7 +40,6 @@ from neurosims.training import Trainer, log_spaced_chunks, run_training
 
 NAME = "fast-coding"
 TRAIN, TEST, INIT, BASELINE = range(4)  # random streams
-PARAMS = ("W", "U", "O", "I0")
 
 
 @dataclass(frozen=True)
@@ -139,29 +138,17 @@ def spike_trains(theta: np.ndarray) -> np.ndarray:
 
 def trainer(net: Network, seed: int) -> Trainer:
     config = net.config
-    start = initial_params(np.random.default_rng([seed, INIT]), config)
-    steps = {k: STEP_SCALE[k] or float(np.std(v)) for k, v in start.items()}
-    initial = dict(start, **{f"m_{k}": np.zeros_like(v) for k, v in start.items()},
-                   **{f"v_{k}": np.zeros_like(v) for k, v in start.items()}, n_updates=np.array(0.0))
 
-    def step(state, chunk):
+    def gradient(weights, chunk):
         x = signal(np.random.default_rng([seed, TRAIN, chunk]), config, config.batch)
-        weights = {k: state[k] for k in PARAMS}
-        _, grads = diff.gradient(weights, x, x, np.ones(config.steps), net.constants, activity=config.activity_cost)
-        n = float(state["n_updates"]) + 1
-        new = {"n_updates": np.array(n)}
-        for k in PARAMS:  # Adam (Kingma & Ba 2015), step relative to the matrix's scale
-            m = 0.9 * state[f"m_{k}"] + 0.1 * grads[k]
-            v = 0.999 * state[f"v_{k}"] + 0.001 * grads[k] ** 2
-            rate = config.learning_rate * steps[k] * np.sqrt(1 - 0.999 ** n) / (1 - 0.9 ** n)
-            new |= {k: state[k] - rate * m / (np.sqrt(v) + 1e-16), f"m_{k}": m, f"v_{k}": v}
-        return new
+        return diff.gradient(weights, x, x, np.ones(config.steps), net.constants, activity=config.activity_cost)[1]
 
-    def measure(state, chunk):
-        return evaluate(net, {k: state[k] for k in PARAMS}, final=chunk == config.iterations)
+    def measure(weights, chunk):
+        return evaluate(net, weights, final=chunk == config.iterations)
 
-    return Trainer(initial, step, measure, config.iterations, log_spaced_chunks(config.iterations,
-                                                                                 config.n_checkpoints))
+    return diff.adam_trainer(initial_params(np.random.default_rng([seed, INIT]), config), STEP_SCALE,
+                             config.learning_rate, gradient, measure, config.iterations,
+                             log_spaced_chunks(config.iterations, config.n_checkpoints))
 
 
 def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:

@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--preset", default="default", help="named preset: quick, default, paper")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="override a config field or model parameter, e.g. eps_r=2e-3 or dt=0.2*ms")
+    run.add_argument("--learner", help="the learner, for experiments with several (delayed-memory: eprop, exact)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--device", default="standalone", choices=["runtime", "standalone"],
                      help="Brian2 runtime mode or compiled C++ (default)")
@@ -133,19 +134,22 @@ def format_model(model) -> str:
 
 
 def _run(args) -> int:
-    from neurosims.experiments import EXPERIMENTS
+    from neurosims.experiments import EXPERIMENTS, LEARNERS
 
     if args.list or not args.experiment:
         for name, module in EXPERIMENTS.items():
             doc = importlib.import_module(module).__doc__.strip().splitlines()[0]
             print(f"{name:<20} {doc}")
+            if name in LEARNERS:
+                print(f"{'':<20} learners (--learner): {', '.join(LEARNERS[name])}; the first is the default")
         return 0
     _quiet_brian()
     from neurosims.runs import prepare
 
-    prepared = prepare(args.experiment, args.preset, args.set, args.model)
+    prepared = prepare(args.experiment, args.preset, args.set, args.model, args.learner)
     out = args.out or Path.home() / "neurosims-runs" / f"{args.experiment}-{time.strftime('%Y%m%d-%H%M%S')}"
-    print(f"neurosims: {args.experiment}, preset {args.preset}, seed {args.seed}, "
+    learner = f", learner {args.learner}" if args.learner else ""
+    print(f"neurosims: {args.experiment}{learner}, preset {args.preset}, seed {args.seed}, "
           f"{args.device}; writing to {out}", file=sys.stderr)
     result = prepared.run(out, seed=args.seed, device=args.device, resume=args.resume,
                           progress=not args.quiet, figures=not args.no_figures)

@@ -104,6 +104,39 @@ def gradient(params: dict, x: np.ndarray, y: np.ndarray, mask: np.ndarray, c: Co
     return value, grads
 
 
+PARAMS = ("W", "U", "O", "I0")
+
+
+def adam_trainer(start: dict, step_scale: dict, learning_rate: float, gradient, measure, iterations: int,
+                 measure_at: list[int], frozen: tuple[str, ...] = ()):
+    """Training with Adam (Kingma & Ba 2015) on the exact gradient, one batch per chunk.
+    `gradient(weights, chunk) -> grads` for the batch of that chunk; `measure(weights, chunk)`
+    as in neurosims.training. Each matrix moves by about `learning_rate` x step_scale[k] per
+    update (None: its initial s.d.), so that matrices of different scales learn alike; the
+    matrices named in `frozen` keep their initial values."""
+    from neurosims.training import Trainer
+
+    steps = {k: step_scale[k] or float(np.std(v)) for k, v in start.items()}
+    initial = dict(start, **{f"m_{k}": np.zeros_like(v) for k, v in start.items()},
+                   **{f"v_{k}": np.zeros_like(v) for k, v in start.items()}, n_updates=np.array(0.0))
+
+    def step(state, chunk):
+        grads = gradient({k: state[k] for k in PARAMS}, chunk)
+        n = float(state["n_updates"]) + 1
+        new = {"n_updates": np.array(n)}
+        for k in PARAMS:
+            if k in frozen:
+                continue
+            m = 0.9 * state[f"m_{k}"] + 0.1 * grads[k]
+            v = 0.999 * state[f"v_{k}"] + 0.001 * grads[k] ** 2
+            rate = learning_rate * steps[k] * np.sqrt(1 - 0.999 ** n) / (1 - 0.9 ** n)
+            new |= {k: state[k] - rate * m / (np.sqrt(v) + 1e-16), f"m_{k}": m, f"v_{k}": v}
+        return dict(state, **new)
+
+    return Trainer(initial, step, lambda state, chunk: measure({k: state[k] for k in PARAMS}, chunk), iterations,
+                   measure_at)
+
+
 # ---------------------------------------------------------------------------------------------
 # The same network in Brian2 (runtime or compiled), to hold the NumPy trajectory to it and to
 # run trained weights

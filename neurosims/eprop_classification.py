@@ -4,9 +4,11 @@ criterion, validation and test on fresh trials. Used by the evidence-accumulatio
 delayed-memory experiments, which supply the trials and the configuration.
 
 A task provides its name, a Config (with n_inputs, n_lif, n_adaptive, dt, steps,
-window_steps, batch, iterations, validate_every, stopping_batches, test_batches) and
-`trials(rng, config, count) -> (x[trial, q, input], target[trial, q, 2], labels[trial])`;
-the response window is the last `window_steps` steps of a trial.
+window_steps, batch, iterations, validate_every, stopping_batches, test_batches,
+alignment_trials),
+`trials(rng, config, count) -> (x[trial, q, input], target[trial, q, 2], labels[trial],
+conditions[trial])` and the names of its conditions (the readout's mean output per condition
+is drawn); the response window is the last `window_steps` steps of a trial.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from neurosims.models import Model
 from neurosims.simulation import open_simulator
 from neurosims.training import Trainer, run_seed, run_training
 
-TRAIN, VALIDATE, TEST, INIT, STOPPING = range(5)  # random streams
+TRAIN, VALIDATE, TEST, INIT, STOPPING, ALIGNMENT = range(6)  # random streams
 STOP_BELOW = 0.07  # the original's stopping criterion (Bellec et al. 2020, evidence accumulation)
 
 
@@ -46,9 +48,10 @@ def initial_weights(rng: np.random.Generator, n_in: int, n: int) -> tuple[dict, 
 class Network:
     """The compiled network of a task and its trials."""
 
-    def __init__(self, name: str, trials: Callable, config, models: dict[str, Model], params: dict,
-                 device: str, cache_dir=None, seed: int = 0):
+    def __init__(self, name: str, trials: Callable, conditions: tuple[str, ...], config, models: dict[str, Model],
+                 params: dict, device: str, cache_dir=None, seed: int = 0):
         self.trials = trials
+        self.conditions = conditions
         self.config = config
         self.params = params
         self.shape = shape(config)
@@ -63,17 +66,26 @@ class Network:
 
     def run(self, weights: dict, optimizer: dict, stream: int, index: int, learning: bool):
         """One batch of fresh trials from (stream, index). Returns (weights, optimizer, scores)."""
-        x, target, labels = self.trials(np.random.default_rng([self.seed, stream, index]), self.config,
-                                        self.config.batch)
+        x, target, labels, conditions = self.trials(np.random.default_rng([self.seed, stream, index]),
+                                                    self.config, self.config.batch)
         weights, optimizer, rec = self.net.run(weights, optimizer, self.feedback, self.adaptive, self.params, x,
                                                target, self.window, run_seed(self.seed, stream, index), learning,
                                                average_over_window=True)
-        return weights, optimizer, scores(rec, target, labels, self.window, self.config)
+        result = scores(rec, target, labels, self.window, self.config)
+        pi = probabilities(rec["y"])
+        result["p_conditions"] = np.stack([pi[conditions == c, :, 1].mean(axis=0) if np.any(conditions == c)
+                                           else np.full(pi.shape[1], np.nan) for c in range(len(self.conditions))])
+        return weights, optimizer, result
+
+
+def probabilities(y: np.ndarray) -> np.ndarray:
+    """The readouts' softmax over the last axis."""
+    return np.exp(y) / np.exp(y).sum(axis=-1, keepdims=True)
 
 
 def scores(rec: dict, target: np.ndarray, labels: np.ndarray, window: np.ndarray, config) -> dict:
     inside = window > 0.5
-    pi = np.exp(rec["y"]) / np.exp(rec["y"]).sum(axis=2, keepdims=True)
+    pi = probabilities(rec["y"])
     predicted = np.argmax(pi[:, inside].mean(axis=1), axis=1)
     n_trials, steps = rec["y"].shape[:2]
     n_rec = config.n_lif + config.n_adaptive
@@ -130,11 +142,40 @@ def evaluate(net: Network, state: dict, chunk: int, final: bool) -> tuple[dict, 
                  for k in range(net.config.test_batches)]
         result |= {"test_error": float(np.mean([t["error"] for t in tests])),
                    "test_loss": float(np.mean([t["loss"] for t in tests]))}
+    if net.config.alignment_trials:
+        result |= {f"alignment_{k}": v for k, v in gradient_alignment(net, _weights(state), chunk).items()}
     i, t = s["spikes"]
     first = t < net.config.steps * float(net.config.dt)
     arrays = {"y": s["y_first"], "spike_i": i[first], "spike_t": t[first], "training_loss": state["training_loss"],
-              "training_error": state["training_error"]}
+              "training_error": state["training_error"], "p_conditions": s["p_conditions"]}
     return result, arrays
+
+
+def gradient_alignment(net: Network, weights: dict, index: int) -> dict:
+    """Cosine similarity between e-prop's gradient and the exact one (BPTT on the same LIF/ALIF
+    network with the same pseudo-derivative, neurosims/bptt.py), summed over
+    `alignment_trials` fresh trials, per weight matrix and over all; the rate regularisation
+    is left out of both."""
+    from neurosims import bptt
+
+    config = net.config
+    x, target, _, _ = net.trials(np.random.default_rng([net.seed, ALIGNMENT, index]), config,
+                                 config.alignment_trials)
+    p = {k: float(net.params[k]) for k in ("tau_m", "tau_out", "adapt_tau", "adapt_beta", "v_th", "gamma", "t_ref",
+                                          "leaky_input", "leaky_readout")} | {"dt": float(config.dt)}
+    feedback = net.feedback if "feedback" in net.net.models else weights["out"].T  # random or symmetric e-prop
+    exact = {k: np.zeros_like(w) for k, w in weights.items()}
+    approx = {k: np.zeros_like(w) for k, w in weights.items()}
+    for trial in range(len(x)):
+        trajectory = bptt.forward(weights, net.adaptive, p, x[trial])
+        for total, (_, g) in ((exact, bptt.gradient(weights, net.adaptive, p, x[trial], target[trial], net.window,
+                                                     classifier=True, trajectory=trajectory)),
+                              (approx, bptt.eprop_gradient(weights, feedback, net.adaptive, p, x[trial],
+                                                           target[trial], net.window, classifier=True,
+                                                           trajectory=trajectory))):
+            for k in total:
+                total[k] += g[k]
+    return bptt.cosine(approx, exact)
 
 
 def _weights(state: dict) -> dict:
@@ -154,12 +195,16 @@ def _unflatten(state: dict) -> dict:
             **{moment: {g: state[f"{moment}_{g}"] for g in eprop.PLASTIC} for moment in ("m_adam", "v_adam")}}
 
 
-def run(name: str, trials: Callable, config, params: dict, out: Path, seed: int, device: str,
-        models: dict[str, Model], resume: bool, progress: bool, cache_dir, description: dict | None,
+def run(name: str, trials: Callable, conditions: tuple[str, ...], config, params: dict, out: Path, seed: int,
+        device: str, models: dict[str, Model], resume: bool, progress: bool, cache_dir, description: dict | None,
         figures: bool) -> dict:
-    net = Network(name, trials, config, models, params, device, cache_dir, seed)  # fails before writing
+    net = Network(name, trials, conditions, config, models, params, device, cache_dir, seed)  # fails before writing
+
+    def draw(history, before, after, folder):
+        return plot(history, before, after, folder, conditions, config)
+
     return run_training(name, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
-                        summarise, plot, figures)
+                        summarise, draw, figures)
 
 
 def summarise(history: list[dict]) -> dict:
@@ -177,7 +222,8 @@ def summarise(history: list[dict]) -> dict:
     }
 
 
-def plot(history: list[dict], before: dict, after: dict, folder: Path) -> list[Path]:
+def plot(history: list[dict], before: dict, after: dict, folder: Path, conditions: tuple[str, ...],
+         config) -> list[Path]:
     from neurosims import plots
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -186,6 +232,11 @@ def plot(history: list[dict], before: dict, after: dict, folder: Path) -> list[P
         "learning_curves.png": plots.learning_curves(
             [dict(h, time=h["iteration"]) for h in history], ["validation_loss", "validation_error", "mean_rate"],
             xlabel="iteration (batch)"),
-        "raster_and_readout.png": plots.raster_and_readout(before, after, dt=1e-3),
+        "raster_and_readout.png": plots.raster_and_readout(before, after, dt=float(config.dt)),
+        "output_by_condition.png": plots.output_by_condition(
+            before["p_conditions"], after["p_conditions"], conditions, float(config.dt),
+            config.steps - config.window_steps, "probability of class 1"),
     }
+    if "alignment_all" in history[0]:
+        figures["gradient_alignment.png"] = plots.gradient_alignment(history, ["in", "rec", "out", "all"])
     return [plots.save(fig, folder / name) for name, fig in figures.items()]

@@ -126,6 +126,40 @@ def raster_and_readout(before: dict, after: dict, dt: float):
     return before_after(before, after, draw)
 
 
+def output_by_condition(before: np.ndarray, after: np.ndarray, names: tuple[str, ...], dt: float,
+                        window_start: int, ylabel: str):
+    """The output averaged over the trials of each condition (rows of `before`/`after`,
+    [condition, step]), before and after learning; the response window is shaded."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
+    for ax, traces, label in zip(axes, (before, after), ("before", "after")):
+        t = np.arange(traces.shape[1]) * dt
+        ax.axvspan(window_start * dt, traces.shape[1] * dt, color="0.9")
+        for trace, name in zip(traces, names):
+            ax.plot(t, trace, lw=1.2, label=name)
+        ax.set_xlabel("time in trial (s)")
+        ax.set_title(f"mean output per condition, {label} learning")
+    axes[0].set_ylabel(ylabel)
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def gradient_alignment(history: list[dict], names: list[str], x_key: str = "iteration"):
+    """Cosine similarity between an approximate and the exact gradient during training, one
+    line per weight matrix (`alignment_<name>` in each history entry)."""
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    x = [h[x_key] for h in history]
+    for name in names:
+        ax.plot(x, [h[f"alignment_{name}"] for h in history], "o-", ms=3, label=name)
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_xlabel(x_key)
+    ax.set_ylabel("cosine(e-prop, BPTT)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def error_vs_rate(trained: list[tuple[float, float]], rate_code: tuple[float, float]):
     """Coding error against firing rate during training (first point: before) and a rate code
     with the same number of spikes as the trained network."""

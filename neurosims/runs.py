@@ -13,12 +13,19 @@ from neurosims.config import describe, resolve
 from neurosims.errors import NeurosimsError
 
 
-def load_experiment(name: str) -> ModuleType:
-    from neurosims.experiments import EXPERIMENTS
+def load_experiment(name: str, learner: str | None = None) -> ModuleType:
+    """The module of experiment `name`, with `learner` where the experiment has several."""
+    from neurosims.experiments import EXPERIMENTS, LEARNERS
 
     if name not in EXPERIMENTS:
         raise NeurosimsError(f"unknown experiment {name!r}; available: {', '.join(EXPERIMENTS)}")
-    return importlib.import_module(EXPERIMENTS[name])
+    if learner is None:
+        return importlib.import_module(EXPERIMENTS[name])
+    if name not in LEARNERS:
+        raise NeurosimsError(f"experiment {name!r} has one learner; --learner applies to: {', '.join(LEARNERS)}")
+    if learner not in LEARNERS[name]:
+        raise NeurosimsError(f"unknown learner {learner!r} for {name}; available: {', '.join(LEARNERS[name])}")
+    return importlib.import_module(LEARNERS[name][learner])
 
 
 @dataclass
@@ -44,9 +51,11 @@ class Prepared:
                                    figures=figures)
 
 
-def prepare(name: str, preset: str = "default", sets: list[str] = (), model_files: list[str] = ()) -> Prepared:
-    """Resolve `neurosims run NAME --preset P --set ... --model ROLE=PATH` without running it."""
-    experiment = load_experiment(name)
+def prepare(name: str, preset: str = "default", sets: list[str] = (), model_files: list[str] = (),
+            learner: str | None = None) -> Prepared:
+    """Resolve `neurosims run NAME --preset P --set ... --model ROLE=PATH --learner L` without
+    running it."""
+    experiment = load_experiment(name, learner)
     overrides = {}
     for item in model_files:
         role, sep, path = item.partition("=")
@@ -57,7 +66,7 @@ def prepare(name: str, preset: str = "default", sets: list[str] = (), model_file
     config, params = resolve(experiment.Config, experiment.PRESETS, preset, list(sets),
                              experiment.parameters(models))
     experiment.blueprint(config, models)  # structural checks (e.g. a bad matrix) before any run
-    description = {"experiment": name, "preset": preset,
+    description = {"experiment": name, "preset": preset, **({"learner": learner} if learner else {}),
                    "models": {role: str(m.path) for role, m in models.items()},
                    **describe(config, params)}
     return Prepared(name, experiment, config, params, models, description)

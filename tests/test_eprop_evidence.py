@@ -13,7 +13,7 @@ def test_trials_follow_the_protocol():
     """Cues of 100 ms every 150 ms on the cue's side only, recall in the last 150 ms, labels
     from the majority of the 7 cues."""
     config = eprop_evidence.Config()
-    x, target, labels = eprop_evidence.trials(np.random.default_rng(0), config, 200)
+    x, target, labels, conditions = eprop_evidence.trials(np.random.default_rng(0), config, 200)
     assert x.shape == (200, 2250, 40) and config.window_steps == 150
     left, right, recall, noise = (x[:, :, g * 10:(g + 1) * 10] for g in range(4))
     assert recall[:, :2100].sum() == 0 and recall[:, 2100:].mean() == pytest.approx(0.04, rel=0.1)

@@ -1,0 +1,200 @@
+"""Delayed-memory XOR (Huh & Sejnowski 2018, task 2) learned by the paper's own method: the
+exact gradient of a differentiable network of theta neurons (`--learner exact`).
+
+Huh D, Sejnowski TJ (2018). Gradient descent for spiking neural networks. NeurIPS 31
+(arXiv:1706.04698). The network is the smooth one of equations/neurons/theta_gated.py; W, U,
+O and I0 are trained with Adam on the exact gradient of the squared error of the output in
+the response window, sum_n mask[n] 0.5 (o[n] - y[n])^2 dt, computed by backpropagation
+through the Euler steps (neurosims/differentiable.py). The protocol is the e-prop learner's
+(experiments/delayed_memory.py, same timing): one input channel carries the two signed pulses
+(+1 or -1 for 50 ms), a second one the go cue (1 during the response window); the target is
++1 when the signs differ and -1 when they are equal. A trial counts as correct when the sign
+of the output averaged over the response window is the target's. The trained weights are
+re-run in Brian2 (compiled) on the held-out trials and the accuracy is reported from that run.
+`--set recurrent=False` keeps W at 0: the network without memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from neurosims import differentiable as diff
+from neurosims.experiments import delayed_memory as task
+from neurosims.models import Model
+from neurosims.simulation import open_simulator
+from neurosims.training import log_spaced_chunks, run_training
+
+NAME = "delayed-memory"
+LEARNER = "exact"
+TRAIN, TEST, INIT = range(3)  # random streams
+
+
+@dataclass(frozen=True)
+class Config(task.Timing):
+    n_neurons: int = 40
+    batch: int = 16
+    iterations: int = 1000
+    learning_rate: float = 0.05  # Adam, relative to each matrix's scale
+    input_gain: float = 2.0  # s.d. of the initial U
+    recurrent_gain: float = 1.0  # s.d. of the initial W x sqrt(n) / tau_s
+    bias: float = 0.05  # mean initial I0 (s.d. 0.1)
+    recurrent: bool = True  # False: W stays 0, the network without memory
+    n_checkpoints: int = 8
+    test_trials: int = 200
+
+    def __post_init__(self):
+        super().__post_init__()
+        for name in ("n_neurons", "batch", "iterations", "n_checkpoints", "test_trials"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.learning_rate <= 0:
+            raise ValueError("learning_rate must be positive")
+
+
+PRESETS = {
+    "quick": dict(iterations=150, n_checkpoints=4, test_trials=64),
+    "default": dict(),
+    "paper": dict(iterations=5000, n_checkpoints=12),
+}
+
+STEP_SCALE = {"W": None, "U": None, "O": 1e-3, "I0": 0.05}  # Adam step per matrix (None: its init s.d.)
+
+
+def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
+    return diff.load_models(overrides, NAME)
+
+
+def parameters(models: dict[str, Model]):
+    from neurosims.models import merge_parameters
+
+    return merge_parameters([models["neuron"]])
+
+
+def blueprint(config: Config, models: dict[str, Model]):
+    return diff.blueprint(f"{NAME}-exact", config.n_neurons, 2, 1, config.steps, float(config.dt), models,
+                          record=False)
+
+
+def trials(rng: np.random.Generator, config: Config, count: int):
+    """Inputs x[trial, step, channel] (0: the pulses, 1: the go cue), targets y[trial, step, 1]
+    (+1: signs differ, -1: equal), the targets' signs and the conditions."""
+    pair = task.signs(rng, count)
+    x = np.zeros((count, config.steps, 2))
+    for k, window in enumerate(config.pulse_steps):
+        x[:, window, 0] = np.where(pair[:, k] == 0, 1.0, -1.0)[:, None]
+    x[:, config.steps - config.window_steps:, 1] = 1.0
+    sign = np.where(pair[:, 0] != pair[:, 1], 1.0, -1.0)
+    return x, np.repeat(sign[:, None, None], config.steps, axis=1), sign, task.condition(pair)
+
+
+def initial_params(rng: np.random.Generator, config: Config, tau_s: float) -> dict:
+    n = config.n_neurons
+    w = rng.normal(0, 1, (n, n)) * config.recurrent_gain * tau_s / np.sqrt(n) if config.recurrent else np.zeros((n, n))
+    return {"W": w, "U": rng.normal(0, 1, (n, 2)) * config.input_gain, "O": rng.normal(0, 1, (1, n)) * 1e-3,
+            "I0": rng.normal(config.bias, 0.1, n)}
+
+
+class Network:
+    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str, cache_dir=None,
+                 seed: int = 0):
+        self.config = config
+        self.params = params  # model parameters (tau_m, tau_s, gate_width)
+        self.constants = diff.Constants(float(params["tau_m"]), float(params["tau_s"]),
+                                        float(params["gate_width"]), float(config.dt))
+        self.sim = open_simulator(blueprint(config, models), device, cache_dir)
+        self.seed = seed
+        self.mask = (np.arange(config.steps) >= config.steps - config.window_steps).astype(float)
+        self.test = trials(np.random.default_rng([seed, TEST]), config, config.test_trials)
+
+    def brian_outputs(self, weights: dict, x: np.ndarray) -> np.ndarray:
+        """The network run in Brian2, one trial per run."""
+        theta0 = np.zeros(self.config.n_neurons)
+        return np.stack([self.sim.run(diff.brian_values(weights, self.params, theta0), {"x_in": trial},
+                                      seed=0)["output.I_syn"] for trial in x])
+
+
+def trainer(net: Network, seed: int):
+    config = net.config
+
+    def gradient(weights, chunk):
+        x, y, _, _ = trials(np.random.default_rng([seed, TRAIN, chunk]), config, config.batch)
+        return diff.gradient(weights, x, y, net.mask, net.constants)[1]
+
+    def measure(weights, chunk):
+        return evaluate(net, weights, final=chunk == config.iterations)
+
+    start = initial_params(np.random.default_rng([seed, INIT]), config, net.constants.tau_s)
+    return diff.adam_trainer(start, STEP_SCALE, config.learning_rate, gradient, measure, config.iterations,
+                             log_spaced_chunks(config.iterations, config.n_checkpoints),
+                             frozen=() if config.recurrent else ("W",))
+
+
+def accuracy(o: np.ndarray, sign: np.ndarray, mask: np.ndarray) -> float:
+    """Share of trials whose output, averaged over the response window, has the target's sign."""
+    return float(np.mean(np.sign(o[:, mask > 0, 0].mean(axis=1)) == sign))
+
+
+def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
+    config = net.config
+    x, y, sign, conditions = net.test
+    trajectory = diff.forward(weights, x, net.constants)
+    spikes = np.diff(np.floor((trajectory["theta"] + np.pi) / (2 * np.pi)), axis=1) > 0
+    result = {"loss": diff.loss(trajectory["o"], y, net.mask, net.constants.dt),
+              "accuracy": accuracy(trajectory["o"], sign, net.mask),
+              "mean_rate": float(spikes.mean() / float(config.dt))}
+    if final:
+        outputs = net.brian_outputs(weights, x)
+        result |= {"accuracy_brian2": accuracy(outputs, sign, net.mask),
+                   "outputs_equal_to_numpy": float(np.mean(
+                       np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) <= 1e-6 * np.max(np.abs(trajectory["o"]))))}
+    first = np.argwhere(spikes[0])
+    arrays = {"o_conditions": np.stack([trajectory["o"][conditions == c, :, 0].mean(axis=0) for c in range(4)]),
+              "spike_t": first[:, 0] * float(config.dt), "spike_i": first[:, 1],
+              **{f"P_{k}": v for k, v in weights.items()}}
+    return result, arrays
+
+
+def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
+        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
+        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
+    net = Network(config, models or load_models(), params, device, cache_dir, seed)  # fails before writing
+
+    def plot(history, before, after, folder):
+        return draw(history, before, after, folder, config)
+
+    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
+                        summarise, plot, figures, chunk_seconds=config.batch * config.steps * float(config.dt))
+
+
+def summarise(history: list[dict]) -> dict:
+    first, last = history[0], history[-1]
+    return {
+        "iterations": last["chunk"],
+        "loss_before": first["loss"],
+        "loss_after": last["loss"],
+        "accuracy_before": first["accuracy"],
+        "accuracy_after": last["accuracy"],
+        "accuracy_after_brian2": last["accuracy_brian2"],
+        "test_error": 1 - last["accuracy_brian2"],
+        "outputs_equal_to_numpy": last["outputs_equal_to_numpy"],
+        "mean_rate_after": last["mean_rate"],
+    }
+
+
+def draw(history: list[dict], before: dict, after: dict, folder: Path, config: Config) -> list[Path]:
+    from neurosims import plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "learning_curves.png": plots.learning_curves([dict(h, time=h["chunk"]) for h in history],
+                                                     ["loss", "accuracy", "mean_rate"], xlabel="iteration (batch)"),
+        "output_by_condition.png": plots.output_by_condition(
+            before["o_conditions"], after["o_conditions"], task.CONDITIONS, float(config.dt),
+            config.steps - config.window_steps, "output o (target +1: signs differ)"),
+        "raster.png": plots.before_after(before, after, lambda ax, data, label: plots.raster(
+            ax, data["spike_i"], data["spike_t"], f"spikes of one trial, {label}"), legend=False),
+    }
+    return [plots.save(fig, folder / name) for name, fig in figures.items()]
