@@ -9,20 +9,17 @@ The input channel is encoded in spikes: a pulse of sign + makes the "positive" g
 input neurons fire for its 50 ms, a pulse of sign - the "negative" group; the go group fires
 during the response window at the end of the trial, and a noise group fires throughout.
 Default timing: pulses at 200 ms and 750 ms (a delay of 500 ms between them), go cue and
-response window [850, 1050) ms. Labels: 1 when the signs differ, 0 when they are equal; all four sign pairs
-equally likely. Two softmax readouts, cross-entropy in the response window, Adam, batches of
-32, training stopped by the criterion of the e-prop experiments (validation error < 7%,
-confirmed on 8 batches); the test error is measured on `test_batches` x `batch` held-out
-trials (224 by default). "Correct output sign" is the readout with the larger mean
-probability in the response window.
+response window [850, 1050) ms. Labels: 1 when the signs differ, 0 when they are equal; all
+four sign pairs equally likely. Two softmax readouts, cross-entropy in the response window,
+Adam, batches of 32, training stopped by the criterion of the e-prop experiments (validation
+error < 7%, confirmed on 8 batches); the test error is measured on `test_batches` x `batch`
+held-out trials (224 by default). "Correct output sign" is the readout with the larger mean
+probability in the response window. At every validation, e-prop's gradient is compared with
+the exact gradient of the same network (BPTT, neurosims/bptt.py) on `alignment_trials` trials.
 
-Not built yet (issue 4): training with the paper's own learner. Its parts exist and are
-tested: the differentiable theta-neuron network (equations/neurons/theta_gated.py) and its
-exact gradient (neurosims/differentiable.py: finite differences agree to 1e-8, the NumPy
-trajectory equals Brian2's to 1e-15); a first attempt to train it on this task by
-backpropagation (40 neurons, dt 0.5 ms, Adam) stayed at chance for 100 updates. Also not
-built: the fast predictive-coding task. neurosims/bptt.py compares e-prop with
-backpropagation through time on the e-prop network itself.
+`--set n_adaptive=0 --set n_lif=100` is the network without memory. `--learner exact` trains
+the paper's differentiable theta-neuron network with the exact gradient instead
+(experiments/delayed_memory_exact.py).
 """
 
 from __future__ import annotations
@@ -124,11 +121,12 @@ class Config(Timing):
 
 
 # NEST's e-prop network for working-memory tasks (its evidence-accumulation example), with a
-# stronger adaptation: a 50 ms pulse evokes only a few spikes per neuron, and with NEST's
-# adapt_beta (0.0174 mV per spike, made for 7 cues over 2 s) they raise the threshold by a few
-# percent; the XOR was then not learned (test error 51% after 400 updates, measured with the
-# response 350 ms after the second pulse). With 0.3 mV per spike (half the threshold) the
-# pulses leave a lasting trace that the second pulse's response can read.
+# stronger adaptation. A 50 ms pulse evokes only a few spikes per neuron; with NEST's
+# adapt_beta (0.0174 mV per unit of a, made for 7 cues over 2 s) they raise the threshold by a
+# few percent, and the XOR was not learned: test error 51% after 400 updates with the go cue
+# 350 ms after the second pulse, validation at chance for 200 updates with it 50 ms after.
+# With 0.3 mV per spike (half the threshold) the first pulse leaves a lasting trace in the
+# thresholds that the response to the second pulse reads.
 COMMON = dict(tau_m=20 * ms, tau_out=20 * ms, v_th=0.6, t_ref=5 * ms, leaky_input=0.0, leaky_readout=1.0,
               adapt_tau=2000 * ms, adapt_beta=0.3, eta=5e-3, c_reg=300.0, f_target=10 * Hz)
 PRESETS = {

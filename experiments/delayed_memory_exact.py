@@ -147,9 +147,9 @@ def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
               "mean_rate": float(spikes.mean() / float(config.dt))}
     if final:
         outputs = net.brian_outputs(weights, x)
+        deviation = np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) / np.max(np.abs(trajectory["o"]))
         result |= {"accuracy_brian2": accuracy(outputs, sign, net.mask),
-                   "outputs_equal_to_numpy": float(np.mean(
-                       np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) <= 1e-6 * np.max(np.abs(trajectory["o"]))))}
+                   "outputs_equal_to_numpy": float(np.mean(deviation <= 1e-6))}
     first = np.argwhere(spikes[0])
     arrays = {"o_conditions": np.stack([trajectory["o"][conditions == c, :, 0].mean(axis=0) for c in range(4)]),
               "spike_t": first[:, 0] * float(config.dt), "spike_i": first[:, 1],

@@ -72,6 +72,7 @@ class Shape:
     dt: float  # seconds
     classifier: bool  # softmax readout with cross-entropy (else mean squared error)
     record_spikes: bool = True
+    record_state: tuple[str, ...] = ()  # variables of the recurrent neurons to record every step (e.g. "v", "a")
 
     def __post_init__(self):
         for name in ("n_in", "n_rec", "n_out", "sequence_steps", "sequences", "batch"):
@@ -159,6 +160,9 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
         objects.append(StateMonitor(out, "y", record=True, when="end", order=20, name="output"))
         if shape.record_spikes:
             objects.append(SpikeMonitor(rec, name="spikes"))
+        if shape.record_state:
+            objects.append(StateMonitor(rec, list(shape.record_state), record=True, when="end", order=20,
+                                        name="state"))
         return objects
 
     settable = [f"{group}.w" for group in PLASTIC] + ["rec.adaptive"]
@@ -173,6 +177,7 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
     if "n_updates" in models["plastic"].names():
         outputs += [f"{group}.{v}" for group in PLASTIC for v in ("n_updates", "m_adam", "v_adam")]
     outputs += ["output.y"] + (["spikes.i", "spikes.t"] if shape.record_spikes else [])
+    outputs += [f"state.{v}" for v in shape.record_state]
     return Blueprint(
         name=name,
         build=build,
@@ -259,7 +264,8 @@ class Network:
             params: dict, x: np.ndarray, target: np.ndarray, window: np.ndarray, seed: int,
             learning: bool, average_over_window: bool = False) -> tuple[dict, dict, dict]:
         """One run: `sequences` trials. Returns (weights, optimizer state, recording) with the
-        recording's y[trial, q, readout] and spikes (i, t relative to each run's start)."""
+        recording's y[trial, q, readout], spikes (i, t relative to each run's start) and the
+        variables of `record_state` [trial, q, neuron]."""
         shape = self.shape
         values = {f"{g}.w": a for g, a in to_synapses(shape, weights).items()}
         if "feedback" in self.models:  # random feedback; symmetric feedback uses W_out itself
@@ -286,6 +292,8 @@ class Network:
                              "v_adam": {g: out[f"{g}.v_adam"] for g in PLASTIC}}
         y = out["output.y"][:-1].reshape(shape.sequences, shape.sequence_steps, shape.n_out)
         recording = {"y": y}
+        for v in shape.record_state:  # [trial, q, neuron], after each step's update
+            recording[v] = out[f"state.{v}"][:-1].reshape(shape.sequences, shape.sequence_steps, shape.n_rec)
         if shape.record_spikes:
             keep = out["spikes.t"] < shape.sequences * shape.sequence_steps * shape.dt - shape.dt / 2
             recording |= {"i": out["spikes.i"][keep], "t": out["spikes.t"][keep]}

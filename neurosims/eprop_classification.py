@@ -13,6 +13,7 @@ is drawn); the response window is the last `window_steps` steps of a trial.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import Callable
@@ -45,6 +46,11 @@ def initial_weights(rng: np.random.Generator, n_in: int, n: int) -> tuple[dict, 
     return weights, rng.standard_normal((n, 2))
 
 
+def adaptive_flags(config) -> np.ndarray:
+    """1 for the ALIF neurons (the last n_adaptive), 0 for the LIF ones."""
+    return (np.arange(config.n_lif + config.n_adaptive) >= config.n_lif).astype(float)
+
+
 class Network:
     """The compiled network of a task and its trials."""
 
@@ -61,7 +67,7 @@ class Network:
         self.seed = seed
         self.weights, self.feedback = initial_weights(np.random.default_rng([seed, INIT]), config.n_inputs,
                                                       self.shape.n_rec)
-        self.adaptive = (np.arange(self.shape.n_rec) >= config.n_lif).astype(float)
+        self.adaptive = adaptive_flags(config)
         self.window = (np.arange(config.steps) >= config.steps - config.window_steps).astype(float)
 
     def run(self, weights: dict, optimizer: dict, stream: int, index: int, learning: bool):
@@ -149,6 +155,21 @@ def evaluate(net: Network, state: dict, chunk: int, final: bool) -> tuple[dict, 
     arrays = {"y": s["y_first"], "spike_i": i[first], "spike_t": t[first], "training_loss": state["training_loss"],
               "training_error": state["training_error"], "p_conditions": s["p_conditions"]}
     return result, arrays
+
+
+def replay(name: str, config, models: dict[str, Model], params: dict, weights: dict, x: np.ndarray,
+           record_state: tuple[str, ...] = ("v", "a"), device: str = "runtime", cache_dir=None, seed: int = 0) -> dict:
+    """Weights run on the trials x[trial, q, input] with learning off, in one run of a network
+    of their own that also records `record_state` of every neuron at every step. Returns the
+    recording of eprop.Network.run: y, spikes (i, t from the run's start) and the variables."""
+    replay_shape = dataclasses.replace(shape(config), sequences=len(x), batch=len(x), record_state=tuple(record_state))
+    net = eprop.Network(replay_shape, models, open_simulator(eprop.blueprint(f"{name}-replay", replay_shape, models),
+                                                             device, cache_dir))
+    window = (np.arange(config.steps) >= config.steps - config.window_steps).astype(float)
+    _, _, recording = net.run(weights, net.initial_optimizer_state(), np.zeros((replay_shape.n_rec, 2)),
+                              adaptive_flags(config), params, x, np.zeros((len(x), config.steps, 2)), window, seed,
+                              learning=False)
+    return recording
 
 
 def gradient_alignment(net: Network, weights: dict, index: int) -> dict:
