@@ -175,8 +175,9 @@ def replay(name: str, config, models: dict[str, Model], params: dict, weights: d
 def gradient_alignment(net: Network, weights: dict, index: int) -> dict:
     """Cosine similarity between e-prop's gradient and the exact one (BPTT on the same LIF/ALIF
     network with the same pseudo-derivative, neurosims/bptt.py), summed over
-    `alignment_trials` fresh trials, per weight matrix and over all; the rate regularisation
-    is left out of both."""
+    `alignment_trials` fresh trials, per weight matrix and over all, and the ratio of their
+    norms (BPTT's over e-prop's: BPTT's gradient can explode through the recurrent weights
+    over a long trial); the rate regularisation is left out of both."""
     from neurosims import bptt
 
     config = net.config
@@ -196,7 +197,8 @@ def gradient_alignment(net: Network, weights: dict, index: int) -> dict:
                                                            trajectory=trajectory))):
             for k in total:
                 total[k] += g[k]
-    return bptt.cosine(approx, exact)
+    norm = lambda g: np.sqrt(sum(float(np.sum(v ** 2)) for v in g.values()))  # noqa: E731
+    return bptt.cosine(approx, exact) | {"norm_ratio": norm(exact) / max(norm(approx), 1e-300)}
 
 
 def _weights(state: dict) -> dict:
@@ -259,5 +261,6 @@ def plot(history: list[dict], before: dict, after: dict, folder: Path, condition
             config.steps - config.window_steps, "probability of class 1"),
     }
     if "alignment_all" in history[0]:
-        figures["gradient_alignment.png"] = plots.gradient_alignment(history, ["in", "rec", "out", "all"])
+        figures["gradient_alignment.png"] = plots.gradient_alignment(history, ["in", "rec", "out", "all"],
+                                                                     ratio="alignment_norm_ratio")
     return [plots.save(fig, folder / name) for name, fig in figures.items()]

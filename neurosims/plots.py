@@ -144,10 +144,12 @@ def output_by_condition(before: np.ndarray, after: np.ndarray, names: tuple[str,
     return fig
 
 
-def gradient_alignment(history: list[dict], names: list[str], x_key: str = "iteration"):
+def gradient_alignment(history: list[dict], names: list[str], x_key: str = "iteration", ratio: str | None = None):
     """Cosine similarity between an approximate and the exact gradient during training, one
-    line per weight matrix (`alignment_<name>` in each history entry)."""
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    line per weight matrix (`alignment_<name>` in each history entry); with `ratio`, a second
+    panel shows that entry (the ratio of the gradients' norms) on a log scale."""
+    fig, axes = plt.subplots(1, 2 if ratio else 1, figsize=(10 if ratio else 5, 3.5), squeeze=False)
+    ax = axes[0, 0]
     x = [h[x_key] for h in history]
     for name in names:
         ax.plot(x, [h[f"alignment_{name}"] for h in history], "o-", ms=3, label=name)
@@ -156,6 +158,10 @@ def gradient_alignment(history: list[dict], names: list[str], x_key: str = "iter
     ax.set_xlabel(x_key)
     ax.set_ylabel("cosine(e-prop, BPTT)")
     ax.legend(fontsize=8)
+    if ratio:
+        axes[0, 1].semilogy(x, [h[ratio] for h in history], "o-", ms=3, color="k")
+        axes[0, 1].set_xlabel(x_key)
+        axes[0, 1].set_ylabel("|BPTT gradient| / |e-prop gradient|")
     fig.tight_layout()
     return fig
 
