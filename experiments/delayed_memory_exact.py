@@ -110,18 +110,11 @@ class Network:
                  seed: int = 0):
         self.config = config
         self.params = params  # model parameters (tau_m, tau_s, gate_width)
-        self.constants = diff.Constants(float(params["tau_m"]), float(params["tau_s"]),
-                                        float(params["gate_width"]), float(config.dt))
+        self.constants = diff.constants(params, config.dt)
         self.sim = open_simulator(blueprint(config, models), device, cache_dir)
         self.seed = seed
         self.mask = (np.arange(config.steps) >= config.steps - config.window_steps).astype(float)
         self.test = trials(np.random.default_rng([seed, TEST]), config, config.test_trials)
-
-    def brian_outputs(self, weights: dict, x: np.ndarray) -> np.ndarray:
-        """The network run in Brian2, one trial per run."""
-        theta0 = np.zeros(self.config.n_neurons)
-        return np.stack([self.sim.run(diff.brian_values(weights, self.params, theta0), {"x_in": trial},
-                                      seed=0)["output.I_syn"] for trial in x])
 
 
 def trainer(net: Network, seed: int):
@@ -154,7 +147,7 @@ def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
               "accuracy": accuracy(trajectory["o"], sign, net.mask),
               "mean_rate": float(spikes.mean() / float(config.dt))}
     if final:
-        outputs = net.brian_outputs(weights, x)
+        outputs, _ = diff.brian_runs(net.sim, weights, net.params, x)
         deviation = np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) / np.max(np.abs(trajectory["o"]))
         result |= {"accuracy_brian2": accuracy(outputs, sign, net.mask),
                    "outputs_equal_to_numpy": float(np.mean(deviation <= 1e-6))}

@@ -113,21 +113,10 @@ class Network:
                  seed: int = 0):
         self.config = config
         self.params = params  # model parameters (tau_m, tau_s, gate_width)
-        self.constants = diff.Constants(float(params["tau_m"]), float(params["tau_s"]),
-                                        float(params["gate_width"]), float(config.dt))
+        self.constants = diff.constants(params, config.dt)
         self.sim = open_simulator(blueprint(config, models), device, cache_dir)
         self.seed = seed
         self.test_x = signal(np.random.default_rng([seed, TEST]), config, config.test_trials)
-
-    def brian_outputs(self, weights: dict, x: np.ndarray) -> tuple[np.ndarray, int]:
-        """The trained network run in Brian2, one trial per run: outputs and spike count."""
-        outputs, spikes = [], 0
-        theta0 = np.zeros(self.config.n_neurons)
-        for trial in x:
-            out = self.sim.run(diff.brian_values(weights, self.params, theta0), {"x_in": trial}, seed=0)
-            outputs.append(out["output.I_syn"])
-            spikes += len(out["spikes.i"])
-        return np.stack(outputs), spikes
 
 
 def spike_trains(theta: np.ndarray) -> np.ndarray:
@@ -159,7 +148,7 @@ def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
     result = {"coding_error": coding_error(trajectory["o"], x),
               "mean_rate": float(spikes.sum() / seconds / config.n_neurons)}
     if final:
-        outputs, count = net.brian_outputs(weights, x)
+        outputs, count = diff.brian_runs(net.sim, weights, net.params, x)
         per_trial = np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) / np.max(np.abs(trajectory["o"]))
         result |= {"coding_error_brian2": coding_error(outputs, x),
                    "trials_equal_to_numpy": float(np.mean(per_trial < 1e-6)),

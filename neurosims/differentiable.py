@@ -33,6 +33,11 @@ class Constants:
     dt: float
 
 
+def constants(params: dict, dt) -> Constants:
+    """The constants of a theta network from its model parameters (Brian2 quantities)."""
+    return Constants(float(params["tau_m"]), float(params["tau_s"]), float(params["gate_width"]), float(dt))
+
+
 def gate(theta: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
     """g(theta) and dg/dtheta: a raised cosine of `width` around pi (mod 2 pi), integral 1."""
     phase = np.mod(theta, 2 * np.pi) - np.pi
@@ -187,6 +192,18 @@ def blueprint(name: str, n: int, k: int, m: int, steps: int, dt: float, models: 
                      sources={"neurons": str(models["neuron"].path)},
                      key={"n": n, "k": k, "m": m, "record": record,
                           "models": {r: structure(mo) for r, mo in models.items()}})
+
+
+def brian_runs(sim, weights: dict, parameter_values: dict, x: np.ndarray) -> tuple[np.ndarray, int]:
+    """Weights run by the simulator of `blueprint` on the trials x[trial, step, channel], one
+    trial per run, from theta = 0: the outputs [trial, step, readout] and the spike count."""
+    outputs, spikes = [], 0
+    theta0 = np.zeros(weights["W"].shape[0])
+    for trial in x:
+        out = sim.run(brian_values(weights, parameter_values, theta0), {"x_in": trial}, seed=0)
+        outputs.append(out["output.I_syn"])
+        spikes += len(out["spikes.i"])
+    return np.stack(outputs), spikes
 
 
 def brian_values(params: dict, parameter_values: dict, theta0: np.ndarray) -> dict:
