@@ -11,6 +11,9 @@ through the Euler steps (neurosims/differentiable.py). The protocol is the e-pro
 +1 when the signs differ and -1 when they are equal. A trial counts as correct when the sign
 of the output averaged over the response window is the target's. The trained weights are
 re-run in Brian2 (compiled) on the held-out trials and the accuracy is reported from that run.
+The two agree to rounding at first; where the network amplifies small differences, they grow
+along a 1 s trial (measured after the quick preset's 60 updates: 1e-12 at 0.3 s, 2e-5
+relative by 0.86 s, in runtime and in compiled mode alike; `largest_deviation_from_numpy`).
 `--set recurrent=False` keeps W at 0: the network without memory.
 
 Measured (seed 0): the XOR is not learned. The default preset (1000 updates) ends at 49.5%
@@ -63,7 +66,7 @@ class Config(task.Timing):
 
 
 PRESETS = {
-    "quick": dict(iterations=150, n_checkpoints=4, test_trials=64),
+    "quick": dict(iterations=60, n_checkpoints=3, test_trials=64),
     "default": dict(),
     "paper": dict(iterations=5000, n_checkpoints=12),
 }
@@ -150,7 +153,8 @@ def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
         outputs, _ = diff.brian_runs(net.sim, weights, net.params, x)
         deviation = np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) / np.max(np.abs(trajectory["o"]))
         result |= {"accuracy_brian2": accuracy(outputs, sign, net.mask),
-                   "outputs_equal_to_numpy": float(np.mean(deviation <= 1e-6))}
+                   "outputs_equal_to_numpy": float(np.mean(deviation <= 1e-6)),
+                   "largest_deviation_from_numpy": float(deviation.max())}
     first = np.argwhere(spikes[0])
     arrays = {"o_conditions": np.stack([trajectory["o"][conditions == c, :, 0].mean(axis=0) for c in range(4)]),
               "spike_t": first[:, 0] * float(config.dt), "spike_i": first[:, 1],
@@ -180,7 +184,8 @@ def summarise(history: list[dict]) -> dict:
         "accuracy_after": last["accuracy"],
         "accuracy_after_brian2": last["accuracy_brian2"],
         "test_error": 1 - last["accuracy_brian2"],
-        "outputs_equal_to_numpy": last["outputs_equal_to_numpy"],
+        "outputs_equal_to_numpy": last["outputs_equal_to_numpy"],  # share of trials within 1e-6
+        "largest_deviation_from_numpy": last["largest_deviation_from_numpy"],
         "mean_rate_after": last["mean_rate"],
     }
 

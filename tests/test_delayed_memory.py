@@ -44,10 +44,11 @@ def quick_summary(tmp_path, *words):
 
 def test_eprop_quick_preset_learns_the_xor_and_needs_adaptation(tmp_path):
     """60 updates of 16 trials (about a minute): with ALIF neurons the test error falls well
-    below chance (measured 0.22), and the same network of LIF neurons only stays near chance.
-    e-prop's readout gradient is the exact one (cosine 1 with BPTT's)."""
+    below chance (measured 0.22), and a network of LIF neurons only stays near chance (40
+    updates, measured 0.47). e-prop's readout gradient is the exact one (cosine 1 with BPTT's)."""
     metrics, out = quick_summary(tmp_path / "alif")
-    control, _ = quick_summary(tmp_path / "lif", "--set", "n_lif=100", "--set", "n_adaptive=0", "--no-figures")
+    control, _ = quick_summary(tmp_path / "lif", "--set", "n_lif=100", "--set", "n_adaptive=0", "--set",
+                               "iterations=40", "--set", "alignment_trials=0", "--no-figures")
     assert metrics["summary"]["test_error"] <= 0.35
     assert control["summary"]["test_error"] >= 0.4
     assert all(abs(h["alignment_out"] - 1) < 1e-6 for h in metrics["history"])
@@ -56,12 +57,13 @@ def test_eprop_quick_preset_learns_the_xor_and_needs_adaptation(tmp_path):
 
 
 def test_exact_learner_runs_in_brian2_as_in_numpy(tmp_path):
-    """The exact learner's quick preset (150 updates): the trained theta network re-run in
-    Brian2 (compiled) gives NumPy's outputs on the held-out trials, hence the same accuracy.
-    (It does not learn the XOR: accuracy stays near chance, see the module docstring.)"""
+    """The exact learner's quick preset (60 updates): the trained theta network re-run in
+    Brian2 (compiled) gives NumPy's outputs on the held-out trials up to rounding grown along
+    the trial (measured 1e-4 relative at most), and the same accuracy. (It does not learn the
+    XOR: accuracy stays near chance, see the module docstring.)"""
     metrics, out = quick_summary(tmp_path, "--learner", "exact")
     summary = metrics["summary"]
-    assert summary["outputs_equal_to_numpy"] >= 0.9
+    assert summary["largest_deviation_from_numpy"] < 1e-3
     assert summary["accuracy_after_brian2"] == summary["accuracy_after"]
     assert (out / "figures" / "output_by_condition.png").exists()
 
