@@ -59,7 +59,7 @@ class Config:
     validate_every: int = 10
     stopping_batches: int = 8
     test_batches: int = 4
-    alignment_trials: int = 16  # trials on which e-prop's gradient is compared with BPTT's (0: off)
+    alignment_trials: int = 4  # trials on which e-prop's gradient is compared with BPTT's (0: off)
 
     def __post_init__(self):
         for name in ("n_per_group", "n_lif", "n_cues", "batch", "iterations", "validate_every", "stopping_batches",

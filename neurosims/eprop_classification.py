@@ -107,8 +107,6 @@ def trainer(net: Network, seed: int) -> Trainer:
                    training_error=np.zeros(0), wall_s=np.array(0.0), stopped_at=np.array(-1))
 
     def step(state, chunk):
-        if int(state["stopped_at"]) >= 0:  # stopped: the weights stay as they are
-            return state
         started = time.perf_counter()
         weights, optimizer, s = net.run(_weights(state), _unflatten(state), TRAIN, chunk, learning=True)
         state = dict(state, **weights, **_flatten(optimizer),
@@ -120,10 +118,14 @@ def trainer(net: Network, seed: int) -> Trainer:
         return state
 
     def measure(state, chunk):
-        return evaluate(net, state, chunk, final=chunk == config.iterations)
+        return evaluate(net, state, chunk, final=chunk == config.iterations or stopped(state))
 
     points = sorted({0, config.iterations, *range(config.validate_every, config.iterations, config.validate_every)})
-    return Trainer(initial, step, measure, config.iterations, points)
+    return Trainer(initial, step, measure, config.iterations, points, finished=stopped)
+
+
+def stopped(state: dict) -> bool:
+    return int(state["stopped_at"]) >= 0
 
 
 def should_stop(net: Network, state: dict, chunk: int) -> bool:
@@ -139,8 +141,7 @@ def should_stop(net: Network, state: dict, chunk: int) -> bool:
 def evaluate(net: Network, state: dict, chunk: int, final: bool) -> tuple[dict, dict]:
     """Validation on one fresh batch (learning off); at the end, the test on `test_batches`."""
     _, _, s = net.run(_weights(state), _unflatten(state), VALIDATE, chunk, learning=False)
-    stopped = int(state["stopped_at"])
-    result = {"iteration": chunk if stopped < 0 else stopped, "wall_s": float(state["wall_s"]),
+    result = {"iteration": chunk, "stopped": stopped(state), "wall_s": float(state["wall_s"]),
               "validation_loss": s["loss"],
               "validation_error": s["error"], "mean_rate": s["rate"]}
     if final:
@@ -234,7 +235,7 @@ def summarise(history: list[dict]) -> dict:
     first, last = history[0], history[-1]
     return {
         "iterations": last["iteration"],  # updates made (fewer than configured when stopped)
-        "stopped_by_criterion": last["iteration"] < last["chunk"],
+        "stopped_by_criterion": last["stopped"],
         "validation_error_before": first["validation_error"],
         "validation_error_after": last["validation_error"],
         "test_error": last.get("test_error", float("nan")),

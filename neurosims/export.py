@@ -74,6 +74,8 @@ def export(experiment: str, preset: str, sets: list[str], seeds: list[int], out:
         state = trainer.initial
         for chunk in range(1, trainer.total + 1):
             state = trainer.step(state, chunk)
+            if trainer.finished is not None and trainer.finished(state):
+                break
         _write_plan(staging / "tasks" / f"seed-{seed}", recorder.calls, state_names, sim.manifest)
 
     _write_parameters(staging / "parameters.txt", sim.manifest, prepared)

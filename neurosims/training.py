@@ -4,7 +4,9 @@ resume from the last checkpoint with the same result as an uninterrupted run.
 Experiments supply two functions: `step(state, chunk) -> state` runs one chunk of learning
 (its input and seed derived from the chunk's index, so a resumed run repeats exactly what the
 interrupted one would have done) and `measure(state, chunk) -> (metrics, arrays)` evaluates
-without changing the state.
+without changing the state. A trainer with a stopping criterion also supplies
+`finished(state) -> bool`: training ends after the first chunk that meets it, and that chunk
+is measured as the last one.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Trainer:
     measure: Callable[[dict, int], tuple[dict, dict]]
     total: int
     measure_at: list[int]
+    finished: Callable[[dict], bool] | None = None  # a stopping criterion met: no more chunks
 
 
 def run_training(name: str, sim, trainer: Trainer, out: Path, seed: int, device: str, resume: bool,
@@ -43,7 +46,7 @@ def run_training(name: str, sim, trainer: Trainer, out: Path, seed: int, device:
     chunk_seconds = chunk_seconds or sim.blueprint.duration
     _, history = train_in_chunks(store, checkpoint, trainer.initial, trainer.total, trainer.step,
                                  trainer.measure, trainer.measure_at, chunk_seconds,
-                                 f"{name} [{device}]", progress)
+                                 f"{name} [{device}]", progress, trainer.finished)
     summary = summarise(history)
     before, after = write_results(store, history, summary)
     if figures:
@@ -66,10 +69,11 @@ def log_spaced_chunks(total: int, points: int) -> list[int]:
 def train_in_chunks(store: RunStore, checkpoint: dict | None, initial_state: dict, total: int,
                     step: Callable[[dict, int], dict], measure: Callable[[dict, int], tuple[dict, dict]],
                     measure_at: list[int], chunk_seconds: float, label: str,
-                    progress: bool = True) -> tuple[dict, list[dict]]:
-    """Run chunks 1..total after the checkpoint (or from `initial_state`). Returns the final
-    state and the history of measurements (one dict per measured chunk, with 'chunk' and
-    'time'); each measurement's arrays go to evaluations/chunk_NNNNNN.npz."""
+                    progress: bool = True, finished: Callable[[dict], bool] | None = None) -> tuple[dict, list[dict]]:
+    """Run chunks 1..total after the checkpoint (or from `initial_state`), or until
+    `finished(state)`. Returns the final state and the history of measurements (one dict per
+    measured chunk, with 'chunk' and 'time'); each measurement's arrays go to
+    evaluations/chunk_NNNNNN.npz."""
     if checkpoint is None:
         state, done, history = dict(initial_state), 0, []
     else:
@@ -94,11 +98,16 @@ def train_in_chunks(store: RunStore, checkpoint: dict | None, initial_state: dic
             record(0)
         save(0)
     for chunk in range(done + 1, total + 1):
+        if finished is not None and finished(state):
+            break  # a resumed run that had already stopped
         state = step(state, chunk)
-        if chunk in measure_at:
+        stop = finished is not None and finished(state)
+        if chunk in measure_at or stop:
             record(chunk)
         save(chunk)
-        bar.update(chunk)
+        bar.update(total if stop else chunk)
+        if stop:
+            break
     return state, history
 
 
