@@ -45,7 +45,7 @@ def quick_summary(tmp_path, *words):
 def test_eprop_quick_preset_learns_the_xor_and_needs_adaptation(tmp_path):
     """60 updates of 16 trials (about a minute): with ALIF neurons the test error falls well
     below chance (measured 0.22), and a network of LIF neurons only stays near chance (40
-    updates, measured 0.47). e-prop's readout gradient is the exact one (cosine 1 with BPTT's)."""
+    updates, measured 0.53). e-prop's readout gradient is the exact one (cosine 1 with BPTT's)."""
     metrics, out = quick_summary(tmp_path / "alif")
     control, _ = quick_summary(tmp_path / "lif", "--set", "n_lif=100", "--set", "n_adaptive=0", "--set",
                                "iterations=40", "--set", "alignment_trials=0", "--no-figures")
