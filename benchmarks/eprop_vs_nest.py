@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neurosims import nest_peer
+from neurosims import eprop, nest_peer
 from neurosims.config import resolve
 from neurosims.experiments import eprop_pattern
 
@@ -33,8 +33,7 @@ def setup(sets: list[str], seed: int = 1):
     models = eprop_pattern.load_models()
     config, params = resolve(eprop_pattern.Config, eprop_pattern.PRESETS, "default", sets,
                              eprop_pattern.parameters(models))
-    plain = {k: float(np.asarray(v)) for k, v in params.items()} | {"dt": float(config.dt)}
-    return models, config, params, plain
+    return models, config, params, eprop.plain_numbers(params, config.dt)
 
 
 def neurosims_training(config, models, params, cache: Path, seed: int = 1):

@@ -39,7 +39,6 @@ from neurosims.simulation import open_simulator
 from neurosims.training import log_spaced_chunks, run_training
 
 NAME = "delayed-memory"
-LEARNER = "exact"
 TRAIN, TEST, INIT = range(3)  # random streams
 
 

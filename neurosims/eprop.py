@@ -123,6 +123,12 @@ def parameters(models: dict[str, Model]):
     return merge_parameters(list(models.values()))
 
 
+def plain_numbers(params: dict, dt) -> dict[str, float]:
+    """Model parameters as plain numbers in seconds (and dt), for the NumPy references, BPTT
+    and NEST."""
+    return {k: float(np.asarray(v)) for k, v in params.items()} | {"dt": float(dt)}
+
+
 def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
     from brian2 import SpikeMonitor, StateMonitor, TimedArray, second
 
@@ -251,6 +257,7 @@ class Network:
         self.models = models
         self.sim = sim
         self.adam = "n_updates" in models["plastic"].names()
+        self.random_feedback = "feedback" in models  # else symmetric: B = W_out^T, carried by W_out itself
 
     def initial_optimizer_state(self) -> dict:
         if not self.adam:
@@ -268,7 +275,7 @@ class Network:
         variables of `record_state` [trial, q, neuron]."""
         shape = self.shape
         values = {f"{g}.w": a for g, a in to_synapses(shape, weights).items()}
-        if "feedback" in self.models:  # random feedback; symmetric feedback uses W_out itself
+        if self.random_feedback:
             values["feedback.B"] = feedback.T.ravel()  # B[rec, out] -> pre-major (out, rec)
         values["rec.adaptive"] = adaptive.astype(float)
         scale = 1.0 / shape.batch / (float(window.sum()) if average_over_window else 1.0)

@@ -46,6 +46,11 @@ def initial_weights(rng: np.random.Generator, n_in: int, n: int) -> tuple[dict, 
     return weights, rng.standard_normal((n, 2))
 
 
+def response_window(config) -> np.ndarray:
+    """1 in the last `window_steps` steps of a trial, where the loss counts, 0 before."""
+    return (np.arange(config.steps) >= config.steps - config.window_steps).astype(float)
+
+
 def adaptive_flags(config) -> np.ndarray:
     """1 for the ALIF neurons (the last n_adaptive), 0 for the LIF ones."""
     return (np.arange(config.n_lif + config.n_adaptive) >= config.n_lif).astype(float)
@@ -68,7 +73,7 @@ class Network:
         self.weights, self.feedback = initial_weights(np.random.default_rng([seed, INIT]), config.n_inputs,
                                                       self.shape.n_rec)
         self.adaptive = adaptive_flags(config)
-        self.window = (np.arange(config.steps) >= config.steps - config.window_steps).astype(float)
+        self.window = response_window(config)
 
     def run(self, weights: dict, optimizer: dict, stream: int, index: int, learning: bool):
         """One batch of fresh trials from (stream, index). Returns (weights, optimizer, scores)."""
@@ -166,7 +171,7 @@ def replay(name: str, config, models: dict[str, Model], params: dict, weights: d
     replay_shape = dataclasses.replace(shape(config), sequences=len(x), batch=len(x), record_state=tuple(record_state))
     net = eprop.Network(replay_shape, models, open_simulator(eprop.blueprint(f"{name}-replay", replay_shape, models),
                                                              device, cache_dir))
-    window = (np.arange(config.steps) >= config.steps - config.window_steps).astype(float)
+    window = response_window(config)
     _, _, recording = net.run(weights, net.initial_optimizer_state(), np.zeros((replay_shape.n_rec, 2)),
                               adaptive_flags(config), params, x, np.zeros((len(x), config.steps, 2)), window, seed,
                               learning=False)
@@ -184,9 +189,8 @@ def gradient_alignment(net: Network, weights: dict, index: int) -> dict:
     config = net.config
     x, target, _, _ = net.trials(np.random.default_rng([net.seed, ALIGNMENT, index]), config,
                                  config.alignment_trials)
-    p = {k: float(net.params[k]) for k in ("tau_m", "tau_out", "adapt_tau", "adapt_beta", "v_th", "gamma", "t_ref",
-                                          "leaky_input", "leaky_readout")} | {"dt": float(config.dt)}
-    feedback = net.feedback if "feedback" in net.net.models else weights["out"].T  # random or symmetric e-prop
+    p = eprop.plain_numbers(net.params, config.dt)
+    feedback = net.feedback if net.net.random_feedback else weights["out"].T
     exact = {k: np.zeros_like(w) for k, w in weights.items()}
     approx = {k: np.zeros_like(w) for k, w in weights.items()}
     for trial in range(len(x)):

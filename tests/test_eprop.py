@@ -57,10 +57,6 @@ def trials(name, seed=3):
     return W, B, adaptive, x, target, window
 
 
-def plain(params):
-    return {k: float(np.asarray(q)) for k, q in params.items()} | {"dt": 1e-3}
-
-
 @pytest.mark.parametrize("name", VARIANTS)
 @pytest.mark.parametrize("device", ["runtime", "standalone"])
 def test_weights_follow_the_numpy_reference(name, device, build_cache):
@@ -75,8 +71,8 @@ def test_weights_follow_the_numpy_reference(name, device, build_cache):
     for run in range(RUNS):
         weights, optimizer, rec = net.run(weights, optimizer, B, adaptive, params, x[run], target[run], window,
                                           seed=0, learning=True, average_over_window=v["classifier"])
-        ref_weights, ref_state, ref_y = simulate(ref_weights, B, adaptive, plain(params), x[run], target[run],
-                                                 window, v["classifier"], v["batch"], adam=v["classifier"],
+        ref_weights, ref_state, ref_y = simulate(ref_weights, B, adaptive, eprop.plain_numbers(params, 1e-3), x[run],
+                                                 target[run], window, v["classifier"], v["batch"], adam=v["classifier"],
                                                  average=v["classifier"], optimizer=ref_state,
                                                  symmetric=v.get("feedback") == "symmetric")
         spikes += len(rec["i"])

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("nest")
 
-from neurosims import nest_peer  # noqa: E402
+from neurosims import eprop, nest_peer  # noqa: E402
 from neurosims.experiments import eprop_pattern  # noqa: E402
 from neurosims.config import resolve  # noqa: E402
 
@@ -25,8 +25,8 @@ def test_losses_and_weights_agree_with_nest():
                              eprop_pattern.parameters(models))
     net = eprop_pattern.Network(config, models, params, "standalone", seed=1)
     weights, rec = net.run(net.task["weights"], learning=True, seed=0)
-    plain = {k: float(np.asarray(v)) for k, v in params.items()} | {"dt": float(config.dt)}
-    nest = nest_peer.run_regression(net.task["weights"], net.task["feedback"], net.x, net.target, plain)
+    nest = nest_peer.run_regression(net.task["weights"], net.task["feedback"], net.x, net.target,
+                                    eprop.plain_numbers(params, config.dt))
     assert rec["loss"][0] > 50  # an untrained network, far from the target
     np.testing.assert_allclose(rec["loss"][:8], nest["loss"][:8], rtol=1e-9)
     np.testing.assert_allclose(rec["loss"], nest["loss"], rtol=1e-2)
