@@ -265,7 +265,7 @@ class StandaloneSimulator:
 
     def run(self, values: dict, timed: dict, seed: int) -> dict[str, np.ndarray]:
         _check_complete(self.blueprint, values, timed)
-        with tempfile.TemporaryDirectory(prefix="neurosims-run-") as work:
+        with tempfile.TemporaryDirectory(prefix="neurosims-run-", dir=scratch_dir()) as work:
             work = Path(work)
             args = []
             for name, value in values.items():
@@ -309,6 +309,20 @@ class StandaloneSimulator:
         if spec["columns"]:
             data = data.reshape(-1, spec["columns"])
         return data
+
+
+def scratch_dir() -> str | None:
+    """Where a run's input and result files go: /dev/shm (memory) where it exists with room to
+    spare, else the system's temporary folder. A run writes every array of the network (about
+    a hundred files): on a disk that costs 7 ms of a 11 ms run of a small network (measured)."""
+    try:
+        room = shutil.disk_usage(SHARED_MEMORY)
+    except OSError:
+        return None
+    return SHARED_MEMORY if room.free > 2**30 and os.access(SHARED_MEMORY, os.W_OK) else None
+
+
+SHARED_MEMORY = "/dev/shm"
 
 
 @contextmanager
