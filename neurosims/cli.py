@@ -12,10 +12,10 @@ import argparse
 import importlib
 import sys
 import time
-import warnings
 from pathlib import Path
 
 from neurosims.errors import NeurosimsError
+from neurosims.runs import import_brian
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,7 +143,7 @@ def _run(args) -> int:
             if name in LEARNERS:
                 print(f"{'':<20} learners (--learner): {', '.join(LEARNERS[name])}; the first is the default")
         return 0
-    _quiet_brian()
+    import_brian()
     from neurosims.runs import prepare
 
     prepared = prepare(args.experiment, args.preset, args.set, args.model, args.learner)
@@ -162,7 +162,7 @@ def _run(args) -> int:
 
 
 def _sweep(args) -> int:
-    _quiet_brian()
+    import_brian()
     from neurosims.sweep import parse_grid, parse_seeds, plot_metric, run_sweep
 
     grid, seeds = parse_grid(args.grid), parse_seeds(args.seeds)
@@ -181,7 +181,7 @@ def _sweep(args) -> int:
 
 
 def _export(args) -> int:
-    _quiet_brian()
+    import_brian()
     from neurosims.export import export
     from neurosims.sweep import parse_seeds
 
@@ -192,31 +192,13 @@ def _export(args) -> int:
 
 
 def _collect(args) -> int:
-    _quiet_brian()
+    import_brian()
     from neurosims.export import collect
 
     rows = collect(args.folder)
     done = sum(r["status"] == "done" for r in rows)
     print(f"neurosims collect: {done} of {len(rows)} tasks finished; table {args.folder / 'results.csv'}")
     return 0 if done == len(rows) else 1
-
-
-def _quiet_brian():
-    """Import Brian2 for a command: its INFO messages and setuptools' deprecation noise are not
-    for users, and its garbage collections should be cheap."""
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    warnings.filterwarnings("ignore", message=".*pkg_resources.*")
-    import gc
-
-    import brian2
-
-    # Brian2 collects garbage before every run (its checks for unused objects); with Brian2,
-    # SymPy and Matplotlib imported a collection costs ~90 ms. Their objects live as long as
-    # the process, so they are moved out of the collector's reach once.
-    gc.freeze()
-    brian2.BrianLogger.log_level_warn()
-    brian2.BrianLogger.suppress_name("unused_brian_object")  # after an error we report ourselves
-    brian2.prefs.logging.std_redirection = False
 
 
 if __name__ == "__main__":

@@ -4,13 +4,33 @@ these plain words, never Brian2 objects) and by notebooks."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from neurosims.config import describe, resolve
 from neurosims.errors import NeurosimsError
+
+
+@functools.cache
+def import_brian():
+    """Import Brian2 for a command or a sweep worker, once per process: its INFO messages and
+    setuptools' deprecation noise are not for users, and its garbage collections should be cheap."""
+    import gc
+    import warnings
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*pkg_resources.*")
+    import brian2
+
+    # Brian2 collects garbage before every run (its checks for unused objects); with Brian2,
+    # SymPy and Matplotlib imported a collection costs ~90 ms. Their objects live as long as
+    # the process, so they are moved out of the collector's reach, once.
+    gc.freeze()
+    brian2.BrianLogger.log_level_warn()
+    brian2.BrianLogger.suppress_name("unused_brian_object")  # after an error we report ourselves
+    brian2.prefs.logging.std_redirection = False
 
 
 def load_experiment(name: str, learner: str | None = None) -> ModuleType:
@@ -55,6 +75,8 @@ def prepare(name: str, preset: str = "default", sets: list[str] = (), model_file
             learner: str | None = None) -> Prepared:
     """Resolve `neurosims run NAME --preset P --set ... --model ROLE=PATH --learner L` without
     running it."""
+    from neurosims.config import describe, resolve  # imports Brian2: after import_brian
+
     experiment = load_experiment(name, learner)
     overrides = {}
     for item in model_files:
