@@ -11,6 +11,7 @@ Usage: python benchmarks/sweep_vs_independent_runs.py [--experiment predictive-c
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -38,6 +39,8 @@ def main():
         neurosims("sweep", args.experiment, "--preset", "quick", "--seeds", f"1-{n}", "--workers", "2",
                   "--out", work / "sweep", cache=work / "cache-sweep")
         rows.append(("neurosims sweep, 2 workers", time.perf_counter() - start))
+        manifest = next((work / "cache-sweep" / "builds").glob("*/manifest.json"))
+        compile_seconds = json.loads(manifest.read_text())["build_seconds"]
 
         start = time.perf_counter()
         for seed in range(1, n + 1):
@@ -55,6 +58,7 @@ def main():
     print(f"{'way':<40} {'wall s':>8} {'vs sweep':>9}")
     for name, seconds in rows:
         print(f"{name:<40} {seconds:>8.1f} {seconds / rows[0][1]:>8.1f}x")
+    print(f"the sweep's one build (code generation and compile): {compile_seconds:.1f} s")
 
 
 if __name__ == "__main__":
