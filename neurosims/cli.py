@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
 
     sweep = commands.add_parser("sweep", help="run an experiment over a grid of values and seeds on Dask")
     _experiment_arguments(sweep)
+    sweep.add_argument("--learner", help="the learner, for experiments with several")
+    sweep.add_argument("--model", action="append", default=[], metavar="ROLE=PATH",
+                       help="use your own model file for one role, in every task")
     sweep.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                        help="values to sweep (repeat for a grid)")
     sweep.add_argument("--seeds", default="0", help="seeds: 1-20 or 1,4,9 (default 0)")
@@ -170,7 +173,8 @@ def _sweep(args) -> int:
         raise NeurosimsError("--workers must be at least 1 and --retries at least 0")
     out = args.out or Path.home() / "neurosims-runs" / f"sweep-{args.experiment}-{time.strftime('%Y%m%d-%H%M%S')}"
     rows = run_sweep(args.experiment, args.preset, args.set, grid, seeds, out, cluster=args.cluster,
-                     workers=args.workers, retries=args.retries, cluster_config=args.cluster_config)
+                     workers=args.workers, retries=args.retries, cluster_config=args.cluster_config,
+                     model_files=args.model, learner=args.learner)
     failed = [r for r in rows if r["status"] != "done"]
     print(f"neurosims sweep: {len(rows) - len(failed)} of {len(rows)} tasks done; table {out / 'results.csv'}")
     for row in failed:

@@ -128,7 +128,7 @@ def run_task(spec: dict) -> dict:
         return {"status": "done", "skipped": True, **summary}
     import_brian()
     with _ONE_TASK_AT_A_TIME:
-        prepared = prepare(spec["experiment"], spec["preset"], spec["sets"])
+        prepared = prepare(spec["experiment"], spec["preset"], spec["sets"], spec["models"], spec["learner"])
         prepared.run(folder, spec["seed"], resume=(folder / "run.json").exists(), progress=False,
                      cache_dir=spec["cache_dir"], figures=False)
     return {"status": "done", "skipped": False, **_finished(folder)}
@@ -209,16 +209,20 @@ def jobqueue_cluster(kind: str, workers: int, cluster_config: Path | None = None
 def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str, list[str]],
               seeds: list[int], out: Path, cluster: str = "local", workers: int = 2,
               retries: int = 2, cache_dir: Path | None = None, cluster_config: Path | None = None,
-              stream=None) -> list[dict]:
-    """Build, run and gather. Returns the rows of the table (also written to `out`)."""
+              model_files: list[str] = (), learner: str | None = None, stream=None) -> list[dict]:
+    """Build, run and gather. Returns the rows of the table (also written to `out`).
+    `model_files` (ROLE=PATH) and `learner` are those of `neurosims run`, for every task."""
     from neurosims.runs import prepare
     from neurosims.simulation import StandaloneSimulator, default_cache_dir
 
     stream = stream or sys.stderr
     out = Path(out)
     cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+    model_files = [_absolute_model(item) for item in model_files]  # workers may start elsewhere
     spec = {"experiment": experiment, "preset": preset, "sets": base_sets, "grid": grid, "seeds": seeds}
-    prepare(experiment, preset, base_sets)  # a bad experiment, preset or --set stops here, before any file
+    spec |= ({"models": model_files} if model_files else {}) | ({"learner": learner} if learner else {})
+    # a bad experiment, learner, model file, preset or --set stops here, before any file
+    prepare(experiment, preset, base_sets, model_files, learner)
     _claim(out, spec)
     tasks = plan(grid, seeds, base_sets)
 
@@ -229,7 +233,7 @@ def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str
         if key_point in by_key or key_point in failed:
             continue
         try:
-            prepared = prepare(experiment, preset, list(task.sets))
+            prepared = prepare(experiment, preset, list(task.sets), model_files, learner)
             blueprint = prepared.blueprint()
             key = blueprint.build_key()
             if key not in builds:
@@ -259,8 +263,8 @@ def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str
             futures = {}
             for task in pending:
                 task_spec = {"experiment": experiment, "preset": preset, "sets": list(task.sets),
-                             "seed": task.seed, "folder": str(out / "tasks" / task.id),
-                             "cache_dir": str(cache_dir)}
+                             "models": model_files, "learner": learner, "seed": task.seed,
+                             "folder": str(out / "tasks" / task.id), "cache_dir": str(cache_dir)}
                 future = client.submit(run_task, task_spec, key=f"neurosims-{out.name}-{task.id}-{time.time_ns()}",
                                        retries=retries, pure=False)
                 futures[future] = task
@@ -287,6 +291,12 @@ def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str
     table = [rows[t.id] for t in tasks]
     write_table(out, table, list(grid))
     return table
+
+
+def _absolute_model(item: str) -> str:
+    """ROLE=PATH with PATH made absolute where it names a file (else a library model's name)."""
+    role, sep, path = item.partition("=")
+    return f"{role}={Path(path.strip()).resolve()}" if sep and Path(path.strip()).is_file() else item
 
 
 def _claim(out: Path, spec: dict):

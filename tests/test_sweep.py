@@ -107,6 +107,24 @@ def test_a_failing_point_is_reported_and_the_others_finish(tmp_path, build_cache
     assert [r["status"] for r in table] == ["done", "failed"]
 
 
+def test_every_task_uses_the_given_model_file_and_a_bad_learner_stops_the_sweep(tmp_path, build_cache):
+    import shutil
+
+    from neurosims.models import library
+
+    mine = tmp_path / "my_neuron.py"
+    shutil.copy(library()["spike_coding"], mine)
+    rows = run_sweep("predictive-coding", "quick", FAST, parse_grid(["eps_r=1e-3"]), [1], tmp_path / "own",
+                     workers=1, cache_dir=build_cache, model_files=[f"neuron={mine}"])
+    assert rows[0]["status"] == "done" and rows[0]["distance_reduction"] > 1
+    run = json.loads((tmp_path / "own" / "tasks" / "p000-seed1" / "run.json").read_text())
+    assert run["models"]["neuron"] == str(mine)
+    with pytest.raises(NeurosimsError, match="has one learner"):
+        run_sweep("predictive-coding", "quick", FAST, {}, [1], tmp_path / "never", cache_dir=build_cache,
+                  learner="exact")
+    assert not (tmp_path / "never").exists()
+
+
 def test_grid_and_seed_parsing():
     assert split_values("[[1, 2], [3, 4]],[[5]]") == ["[[1, 2], [3, 4]]", "[[5]]"]
     assert parse_grid(["eps_r=1e-3,2e-3", "lambda_v=40*Hz,50*Hz"]) == {
