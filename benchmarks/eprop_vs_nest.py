@@ -2,7 +2,8 @@
 
 1. NEST's sine-wave example configuration (100 inputs, 100 LIF, 1 readout, 200 iterations of
    1 s, gradient descent after each) with the same weights, input spikes and target in both:
-   wall time of building, of the simulation phase, and the final losses.
+   wall time of building, of the simulation phase, and the final losses; neurosims with the
+   event-driven rule (the default of eprop-pattern) and with the per-step form of the same rule.
 2. Throughput: plastic synapse updates (synapses x steps) per second on one core, for networks
    of about 1e4, 1e5 and 1e6 plastic synapses, neurosims and NEST.
 3. Memory: peak resident memory of `neurosims run eprop-pattern` for 1x, 4x and 16x the
@@ -52,6 +53,8 @@ def neurosims_training(config, models, params, cache: Path, seed: int = 1):
 def sine_task(cache: Path):
     models, config, params, plain = setup([])
     net, losses, build_s, simulate_s = neurosims_training(config, models, params, cache)
+    per_step = eprop_pattern.load_models({"rule": "eprop_nonadaptive"})  # the same rule, work at every step
+    _, step_losses, step_build_s, step_simulate_s = neurosims_training(config, per_step, params, cache)
     x = np.tile(net.task["x"], (config.iterations, 1, 1))
     target = np.tile(net.task["target"], (config.iterations, 1, 1))
     nest = nest_peer.run_regression(net.task["weights"], net.task["feedback"], x, target, plain)
@@ -60,20 +63,23 @@ def sine_task(cache: Path):
     print(f"{'':<28}{'build s':>9}{'simulate s':>12}{'total s':>9}{'loss it. 1':>12}{'final loss':>12}"
           f"{'mean last 10':>14}")
     for name, b, s, loss in (("NEST 3.10 (1 thread)", nest["build_s"], nest["simulate_s"], nest["loss"]),
-                             ("neurosims standalone", build_s, simulate_s, losses)):
+                             ("neurosims standalone", build_s, simulate_s, losses),
+                             ("  per-step rule", step_build_s, step_simulate_s, step_losses)):
         print(f"{name:<28}{b:>9.2f}{s:>12.2f}{b + s:>9.2f}{loss[0]:>12.3f}{loss[-1]:>12.3f}"
               f"{np.mean(loss[-10:]):>14.3f}")
     print(f"simulation phase: neurosims {nest['simulate_s'] / simulate_s:.2f}x faster; including the "
           f"compile: {(nest['build_s'] + nest['simulate_s']) / (build_s + simulate_s):.2f}x; "
           f"final loss ratio neurosims/NEST {losses[-1] / nest['loss'][-1]:.3f} "
           f"(mean of last 10: {np.mean(losses[-10:]) / np.mean(nest['loss'][-10:]):.3f})")
+    print(f"per-step rule (eprop_nonadaptive): {nest['simulate_s'] / step_simulate_s:.2f}x in the simulation "
+          f"phase; its losses equal the event-driven rule's to {np.max(np.abs(step_losses / losses - 1)):.1e}")
     print(f"first iterations equal: {np.allclose(losses[:8], nest['loss'][:8], rtol=1e-9)}; "
           f"largest relative difference over all {config.iterations}: "
           f"{np.max(np.abs(losses / nest['loss'] - 1)):.2e}")
 
 
 def throughput(cache: Path):
-    print("\n2. Plastic synapse updates per second, one core (1 s trials, learning on)")
+    print("\n2. Plastic synapse updates per second (synapses x steps / simulation s), one core, 1 s trials")
     print(f"{'neurons':>8}{'inputs':>8}{'plastic synapses':>18}{'trials':>8}{'neurosims /s':>15}"
           f"{'NEST /s':>12}{'ratio':>8}")
     for n, trials in ((70, 20), (224, 5), (707, 2)):

@@ -14,7 +14,10 @@ late-learning-signal artifact changes a spike (neurosims/nest_peer.py; tests/tes
 Symmetric e-prop (B = W_out^T) instead of random feedback: `--model feedback=symmetric`.
 
 Models (equations/): spike_pattern, eprop_iaf (neurons), eprop_readout, weighted_spike,
-eprop_nonadaptive (rule), eprop_readout_weights, gradient_descent, learning_signal_feedback.
+eprop_event_driven (rule), eprop_readout_weights, gradient_descent, learning_signal_feedback.
+The rule is e-prop for LIF neurons computed per presynaptic spike instead of per step: the
+same numbers as eprop_nonadaptive (`--model rule=eprop_nonadaptive`; tests/test_eprop.py
+holds both to the NumPy reference), 3x faster on this task (BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ PRESETS = {
     "paper": dict(COMMON, iterations=2000, iterations_per_run=50, n_checkpoints=10),
 }
 
-MODELS = {"rule": "eprop_nonadaptive"}  # all neurons are LIF: the rule without adaptation
+MODELS = {"rule": "eprop_event_driven"}  # all neurons are LIF: the rule without adaptation, per spike
 
 
 def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:

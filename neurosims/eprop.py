@@ -73,9 +73,10 @@ class Shape:
     classifier: bool  # softmax readout with cross-entropy (else mean squared error)
     record_spikes: bool = True
     record_state: tuple[str, ...] = ()  # variables of the recurrent neurons to record every step (e.g. "v", "a")
+    window_steps: int = 100  # steps between the event-driven rule's flushes (its rounding: see the rule)
 
     def __post_init__(self):
-        for name in ("n_in", "n_rec", "n_out", "sequence_steps", "sequences", "batch"):
+        for name in ("n_in", "n_rec", "n_out", "sequence_steps", "sequences", "batch", "window_steps"):
             if getattr(self, name) < 1:
                 raise NeurosimsError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.sequences % self.batch:
@@ -141,12 +142,15 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
         window = TimedArray(np.zeros(shape.steps), dt=dt, name="learning_window")
         ns = {"spikes_in": spikes_in, "y_target": y_target, "learning_window": window}
         inputs = make_group(models["input"], shape.n_in, "inputs", ns, sequence=sequence)
-        rec = make_group(models["neuron"], shape.n_rec, "rec", ns, sequence=sequence)
+        flush_every = shape.window_steps * dt
+        rec = make_group(models["neuron"], shape.n_rec, "rec", ns, sequence=sequence, window=flush_every)
         out = make_group(models["readout"], shape.n_out, "out", ns, sequence=sequence)
         every = shape.batch * sequence
-        inrec = make_synapses(models["plastic"], inputs, rec, "inrec", ns, sequence=sequence, update_every=every)
+        inrec = make_synapses(models["plastic"], inputs, rec, "inrec", ns, sequence=sequence, update_every=every,
+                              window=flush_every)
         inrec.connect(**all_to_all(shape.n_in, shape.n_rec))
-        recrec = make_synapses(models["plastic"], rec, rec, "recrec", ns, sequence=sequence, update_every=every)
+        recrec = make_synapses(models["plastic"], rec, rec, "recrec", ns, sequence=sequence, update_every=every,
+                               window=flush_every)
         recrec.connect(**_without_autapses(shape.n_rec))
         recout = make_synapses(models["readout_plastic"], rec, out, "recout", ns, sequence=sequence,
                                update_every=every)

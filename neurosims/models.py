@@ -16,6 +16,12 @@ A model file (``equations/<kind>/<name>.py``, or a user's own copy anywhere) is 
                                          # the step's spikes have been delivered
     NEW_SEQUENCE = "v = 0"               # optional: code run at the start of every trial
                                          # (sequence) of a task: finish the last one, reset
+    START_OF_STEP = "acc += L"           # optional (neurons): code run at the start of every
+                                         # step, before anything else, on the last step's values
+    EVERY_WINDOW = "acc = 0"             # optional: code run at the start of every window of
+                                         # steps the experiment sets (synapses, then groups)
+    ON_PRE_NEXT_STEP = "g += x"          # optional (plasticity): code run one step after a
+                                         # presynaptic spike, after the groups' update
     PARAMETERS = {"lambda_v": (50 * Hz, "leak rate", "Paper 2012, Eq. 1")}
     PRE = "x : 1"                        # synapses: what they read from their pre/post groups
     POST = "V : 1"
@@ -47,7 +53,7 @@ from neurosims.errors import NeurosimsError
 
 KINDS = ("neuron", "input", "synapse", "plasticity", "optimizer")
 CODE_FIELDS = ("THRESHOLD", "RESET", "REFRACTORY", "ON_PRE", "ON_POST", "PER_STEP", "END_OF_STEP",
-               "NEW_SEQUENCE", "ON_UPDATE")
+               "NEW_SEQUENCE", "ON_UPDATE", "START_OF_STEP", "EVERY_WINDOW", "ON_PRE_NEXT_STEP")
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,9 @@ class Model:
     end_of_step: str | None = None
     new_sequence: str | None = None
     on_update: str | None = None
+    start_of_step: str | None = None
+    every_window: str | None = None
+    on_pre_next_step: str | None = None
     pre: str = ""
     post: str = ""
     synapse: str = ""
@@ -138,7 +147,8 @@ def structure(model: Model) -> dict:
     """What of a model goes into compiled code: its strings and its parameters' names and units.
     Parameter values do not (they are set at every run), so they are not part of a build key."""
     fields = ("equations", "threshold", "reset", "refractory", "on_pre", "on_post", "per_step",
-              "end_of_step", "new_sequence", "on_update", "learn_on_pre", "learn_on_post")
+              "end_of_step", "new_sequence", "on_update", "learn_on_pre", "learn_on_post",
+              "start_of_step", "every_window", "on_pre_next_step")
     return {f: getattr(model, f) for f in fields} | {
         "parameters": {k: p.unit for k, p in model.parameters.items()}}
 
@@ -182,6 +192,8 @@ def combine(synapse: Model, rule: Model) -> Model:
         per_step=join(synapse.per_step, rule.per_step),
         end_of_step=join(synapse.end_of_step, rule.end_of_step),
         new_sequence=join(synapse.new_sequence, rule.new_sequence),
+        every_window=join(synapse.every_window, rule.every_window),
+        on_pre_next_step=join(synapse.on_pre_next_step, rule.on_pre_next_step),
         on_update=rule.on_update if rule.kind == "optimizer" else synapse.on_update,
         pre=_merge_interface(synapse.pre, rule.pre),
         post=_merge_interface(synapse.post, rule.post),
@@ -321,6 +333,9 @@ def load_model_file(path: Path) -> Model:
         end_of_step=namespace.get("END_OF_STEP"),
         new_sequence=namespace.get("NEW_SEQUENCE"),
         on_update=namespace.get("ON_UPDATE"),
+        start_of_step=namespace.get("START_OF_STEP"),
+        every_window=namespace.get("EVERY_WINDOW"),
+        on_pre_next_step=namespace.get("ON_PRE_NEXT_STEP"),
         pre=namespace.get("PRE", ""),
         post=namespace.get("POST", ""),
         synapse=namespace.get("SYNAPSE", ""),
@@ -389,13 +404,18 @@ def _word_substitute(code: str, names: dict[str, str]) -> str:
 # sequence: synapses finish the old one, then optimizers update weights, then groups reset.
 # At the end of a step: groups first (readouts, traces of this step's spikes), then anything an
 # experiment schedules in between (summed variables such as learning signals), then synapses.
+# At the start of a step: groups' START_OF_STEP first, then EVERY_WINDOW (synapses, groups),
+# then NEW_SEQUENCE.
 END_ORDER = {"group": 0, "synapses": 10}
 NEW_SEQUENCE_ORDER = {"synapses": -3, "optimizer": -2, "group": -1}
+START_ORDER = -6
+WINDOW_ORDER = {"synapses": -5, "group": -4}
 
 
-def make_group(model: Model, n: int, name: str, namespace: dict, sequence=None, **kwargs):
+def make_group(model: Model, n: int, name: str, namespace: dict, sequence=None, window=None, **kwargs):
     """A NeuronGroup running a neuron or input model, with an explicit namespace.
-    `sequence`: the duration of one trial, for models with NEW_SEQUENCE code."""
+    `sequence`: the duration of one trial, for models with NEW_SEQUENCE code; `window`: the
+    period of EVERY_WINDOW code."""
     from brian2 import NeuronGroup
 
     if model.kind not in ("neuron", "input"):
@@ -404,38 +424,44 @@ def make_group(model: Model, n: int, name: str, namespace: dict, sequence=None, 
         group = NeuronGroup(n, model.brian_equations(), threshold=model.threshold, reset=model.reset,
                             refractory=model.refractory or False, name=name, namespace=namespace,
                             **kwargs)
-    _add_step_code(group, model, name, "group", sequence)
+    _add_step_code(group, model, name, "group", sequence, window=window)
     return group
 
 
-def _add_step_code(obj, model: Model, name: str, role: str, sequence, update_every=None):
-    """The model's PER_STEP, END_OF_STEP, NEW_SEQUENCE and ON_UPDATE code, scheduled."""
+def _add_step_code(obj, model: Model, name: str, role: str, sequence, update_every=None, window=None):
+    """The model's START_OF_STEP, PER_STEP, END_OF_STEP, EVERY_WINDOW, NEW_SEQUENCE and
+    ON_UPDATE code, scheduled."""
     with _naming(model, name):
+        if model.start_of_step:
+            obj.run_regularly(model.start_of_step, when="start", order=START_ORDER,
+                              name=f"{name}_start_of_step")
         if model.per_step:
             obj.run_regularly(model.per_step, when="after_groups", name=f"{name}_per_step")
         if model.end_of_step:
             obj.run_regularly(model.end_of_step, when="end", order=END_ORDER[role],
                               name=f"{name}_end_of_step")
         for code, every, what, order in (
+                (model.every_window, window, "window", WINDOW_ORDER[role]),
                 (model.new_sequence, sequence, "sequence", NEW_SEQUENCE_ORDER[role]),
                 (model.on_update, update_every, "update_every", NEW_SEQUENCE_ORDER["optimizer"])):
             if code:
                 if every is None:
                     raise NeurosimsError(f"{model.path} (group {name}): the model's code runs once "
-                                         f"per trial or batch; the experiment must give {what}")
-                obj.run_regularly(code, dt=every, when="start", order=order,
-                                  name=f"{name}_{'new_sequence' if what == 'sequence' else 'on_update'}")
+                                         f"per {what}; the experiment must give {what}")
+                label = {"window": "every_window", "sequence": "new_sequence", "update_every": "on_update"}[what]
+                obj.run_regularly(code, dt=every, when="start", order=order, name=f"{name}_{label}")
 
 
 def make_synapses(model: Model, source, target, name: str, namespace: dict, sequence=None,
-                  update_every=None, **kwargs):
+                  update_every=None, window=None, **kwargs):
     """Synapses running a synapse model (with its rule and optimizer, if attached).
 
-    The rule's pathways ('learn_pre', 'learn_post') are scheduled before transmission. An
+    The rule's pathways ('learn_pre', 'learn_post') are scheduled before transmission; its
+    ON_PRE_NEXT_STEP code ('learn_pre_next') runs one step after the presynaptic spike. An
     optimizer's update runs at the start of every `update_every` of simulated time (t = 0
     included), after the synapses' NEW_SEQUENCE code and before the groups'.
     """
-    from brian2 import Synapses
+    from brian2 import Synapses, defaultclock
 
     if model.kind != "synapse":
         raise NeurosimsError(f"{model.path}: a {model.kind} model cannot run as synapses")
@@ -445,13 +471,16 @@ def make_synapses(model: Model, source, target, name: str, namespace: dict, sequ
             pathways[side][side] = getattr(model, f"on_{side}")
         if getattr(model, f"learn_on_{side}"):
             pathways[side][f"learn_{side}"] = getattr(model, f"learn_on_{side}")
+    if model.on_pre_next_step:
+        pathways["pre"]["learn_pre_next"] = model.on_pre_next_step
+        kwargs["delay"] = {"learn_pre_next": kwargs.get("dt", defaultclock.dt)}
     with _naming(model, name):
         syn = Synapses(source, target, model.brian_equations(), on_pre=pathways["pre"] or None,
                        on_post=pathways["post"] or None, name=name, namespace=namespace, **kwargs)
     for pathway in syn._pathways:
         if pathway.name.endswith(("_learn_pre", "_learn_post")):
             pathway.order -= 1
-    _add_step_code(syn, model, name, "synapses", sequence, update_every)
+    _add_step_code(syn, model, name, "synapses", sequence, update_every, window)
     return syn
 
 
@@ -538,12 +567,13 @@ def check_units(model: Model) -> None:
     if model.kind in ("plasticity", "optimizer"):  # check on a stub synapse holding what it changes
         stub = dataclasses.replace(model, kind="synapse", equations=model.synapse, parameters={},
                                    on_pre=None, on_post=None, per_step=None, end_of_step=None,
-                                   new_sequence=None, on_update=None,
+                                   new_sequence=None, on_update=None, every_window=None,
+                                   on_pre_next_step=None,
                                    name="stub", synapse="")
         model = combine(stub, model)
     try:
         if model.kind in ("neuron", "input"):
-            objects.append(make_group(model, 2, "stub_group", namespace, sequence=1 * ms,
+            objects.append(make_group(model, 2, "stub_group", namespace, sequence=1 * ms, window=1 * ms,
                                       codeobj_class=_numpy_codeobject()))
         else:
             pre = NeuronGroup(2, model.pre or "", threshold="False", reset="", namespace=namespace,
@@ -551,6 +581,7 @@ def check_units(model: Model) -> None:
             post = NeuronGroup(2, model.post or "", threshold="False", reset="", namespace=namespace,
                                codeobj_class=_numpy_codeobject())
             syn = make_synapses(model, pre, post, "stub_synapses", namespace, sequence=1 * ms, update_every=1 * ms,
+                                window=1 * ms,
                                 codeobj_class=_numpy_codeobject())
             syn.connect()
             objects += [pre, post, syn]

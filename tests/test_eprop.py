@@ -20,6 +20,11 @@ VARIANTS = {
                                  feedback="symmetric",
                                  params=dict(tau_m=30 * ms, tau_out=30 * ms, v_th=0.03, t_ref=0 * ms,
                                              leaky_input=1.0, leaky_readout=1.0, eta=2e-2, c_reg=3.0)),
+    # the same, event-driven, with windows of 7 steps (flushes inside and across trials)
+    "lif-mse-gd-event-driven": dict(classifier=False, batch=1, n_adaptive=0, rule="eprop_event_driven",
+                                    window_steps=7,
+                                    params=dict(tau_m=30 * ms, tau_out=20 * ms, v_th=0.03, t_ref=0 * ms,
+                                                leaky_input=1.0, leaky_readout=1.0, eta=2e-2, c_reg=3.0)),
     # NEST's evidence-accumulation settings: LIF + ALIF, softmax, Adam, batches of 2, window
     "alif-softmax-adam": dict(classifier=True, batch=2, n_adaptive=3, rule="eprop",
                               params=dict(adapt_tau=50 * ms, adapt_beta=0.5, t_ref=2 * ms, eta=5e-2, c_reg=3.0)),
@@ -29,7 +34,7 @@ VARIANTS = {
 def network(name, device, cache):
     v = VARIANTS[name]
     shape = eprop.Shape(n_in=5, n_rec=6, n_out=2, sequence_steps=T, sequences=SEQUENCES, batch=v["batch"],
-                        dt=1e-3, classifier=v["classifier"])
+                        dt=1e-3, classifier=v["classifier"], window_steps=v.get("window_steps", 100))
     models = eprop.load_models({"rule": v["rule"]}, "test", v["classifier"], v.get("feedback", "random"))
     params = {k: p.value for k, p in eprop.parameters(models).items()} | v["params"]
     sim = open_simulator(eprop.blueprint(f"eprop-{name}", shape, models), device, cache)

@@ -12,6 +12,12 @@ reset subtracts v_th one step after the spike. Refractoriness blocks t_ref/dt - 
 a spike (NEST's counting). psi is the pseudo-derivative dz/dv the e-prop rule uses.
 zbar and zk are this neuron's spikes filtered with the membrane leak (for the e-prop rule of
 its outgoing synapses) and with the readout leak (for the readout's rule).
+acc_A, acc_C, acc_D and acc_P are running sums over a window of steps (u = 1, 2, ... since the
+window began) that let the event-driven rule (plasticity/eprop_event_driven) bring a synapse up
+to date only when its presynaptic neuron spikes:
+    acc_A = sum_u kappa^u L[u]     acc_C = sum_u (alpha/kappa)^u psi[u]
+    acc_D = sum_u kappa^u L[u] acc_C[u]     acc_P = sum_u alpha^u psi[u]
+Each step adds the previous step's terms at its start; the sums restart every window and trial.
 Variables are plain numbers in the units of NEST's e-prop models (mV).
 """
 from brian2 import ms
@@ -36,6 +42,13 @@ L : 1               # learning signal: readout errors fed back (summed by the fe
 t_left : second     # refractory time left
 n_spikes : 1        # spikes in this sequence (firing-rate regularisation)
 n_steps : 1         # steps in this sequence
+kappa_u : 1         # kappa^u, u steps into the window (event-driven e-prop)
+alpha_u : 1         # alpha^u
+ratio_u : 1         # (alpha/kappa)^u
+acc_A : 1           # running sums of the window (see above)
+acc_C : 1
+acc_D : 1
+acc_P : 1
 """
 PER_STEP = """
 t_left = clip(t_left - dt, 0*ms, t_ref)
@@ -56,7 +69,32 @@ n_spikes += 1
 END_OF_STEP = """
 zk = exp(-dt/tau_out)*zk + (1 - leaky_readout*exp(-dt/tau_out))*z  # includes this step's spike
 """
+START_OF_STEP = """
+kappa_u = kappa_u*exp(-dt/tau_out)
+alpha_u = alpha_u*exp(-dt/tau_m)
+ratio_u = ratio_u*exp(dt/tau_out - dt/tau_m)
+acc_C += ratio_u*psi
+acc_A += kappa_u*L
+acc_D += kappa_u*L*acc_C
+acc_P += alpha_u*psi
+"""
+EVERY_WINDOW = """
+kappa_u = 1
+alpha_u = 1
+ratio_u = 1
+acc_A = 0
+acc_C = 0
+acc_D = 0
+acc_P = 0
+"""
 NEW_SEQUENCE = """
+kappa_u = 1
+alpha_u = 1
+ratio_u = 1
+acc_A = 0
+acc_C = 0
+acc_D = 0
+acc_P = 0
 v = 0
 a = 0
 z = 0
