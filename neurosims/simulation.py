@@ -162,6 +162,41 @@ class RuntimeSimulator:
 # cpp_standalone: build once, run many
 
 
+# Read after Brian2's generated makefile: every translation unit starts from a precompiled
+# objects.h (the include guard makes the unit's own #include of it a no-op).
+PRECOMPILED_HEADER_MK = """\
+PCH_FLAGS := -Wno-write-strings $(OPTIMISATIONS) -I.
+CXXFLAGS += -include objects.h -Winvalid-pch
+
+objects.h.gch: objects.h makefile
+\t$(CXX) $(PCH_FLAGS) -x c++-header objects.h -o $@
+
+$(OBJS): objects.h.gch
+
+# allocation, loading and saving of arrays, once per run: not worth -O3's compile time
+objects.o: CXXFLAGS += -O1
+"""
+
+
+def _compile(directory: Path):
+    """Compile a generated project with Brian2's makefile, faster on 2 cores (the e-prop
+    network: 11.3 s with Brian2's `make -j`, 5.5 s like this):
+    - a precompiled objects.h: parsing it was 0.26 s of a code object's 0.30 s compile;
+    - objects.cpp (array allocation and file input and output) at -O1: 0.9 s instead of 1.7 s;
+    - one job per core: `make -j` without a limit ran 15% slower on 2 cores;
+    - no dependency list (make.deps, one serial pass over every source): it only serves
+      incremental rebuilds, and a keyed build is never rebuilt."""
+    (directory / "precompiled_header.mk").write_text(PRECOMPILED_HEADER_MK)
+    (directory / "make.deps").touch()  # newer than every source: make does not regenerate it
+    cores = len(os.sched_getaffinity(0))
+    proc = subprocess.run(["make", "-f", "makefile", "-f", "precompiled_header.mk", f"-j{cores}"],
+                          cwd=directory)
+    (directory / "objects.h.gch").unlink(missing_ok=True)  # 45 MB, of no use once compiled
+    if proc.returncode != 0:
+        raise RuntimeError(f"make exited with {proc.returncode}")
+
+
+
 def default_cache_dir() -> Path:
     return Path(os.environ.get("NEUROSIMS_CACHE", Path.home() / ".cache" / "neurosims")) / "builds"
 
@@ -230,9 +265,10 @@ class StandaloneSimulator:
                 network.run(bp.duration * brian2.second, namespace={})
             log = self.directory.with_name(self.directory.name + ".build.log")
             try:
-                with _output_to(log):  # Brian2 runs make through os.system: keep it off stdout
-                    device.build(directory=str(self.directory), compile=True, run=False,
+                with _output_to(log):  # the compiler's output is not for stdout
+                    device.build(directory=str(self.directory), compile=False, run=False,
                                  with_output=False)
+                    _compile(self.directory)
             except RuntimeError as err:
                 raise NeurosimsError(f"compiling {self.directory} failed ({err}); compiler output "
                                      f"in {log}") from None
