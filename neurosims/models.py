@@ -554,8 +554,15 @@ def check_units(model: Model) -> None:
 
     Synapse and plasticity models are built between stub groups holding what their PRE and
     POST declarations say they read; TIMED_ARRAYS are stubbed with zeros of their unit.
+    A model that passed is not checked again in the same process (a sweep worker runs many
+    tasks of the same models).
     """
     from brian2 import Network, NeuronGroup, TimedArray, ms
+
+    checked = repr((model.kind, structure(model), model.pre, model.post, model.synapse,
+                    sorted((k, repr(v)) for k, v in model.timed_arrays.items())))
+    if checked in _PASSED_UNIT_CHECK:
+        return
 
     strings = " ".join(str(getattr(model, f.lower()) or "") for f in CODE_FIELDS) + model.equations
     namespace = {  # f(t) is a function of time, f(t, i) one per neuron
@@ -588,6 +595,10 @@ def check_units(model: Model) -> None:
         Network(*objects).run(0 * ms)
     except Exception as err:
         raise NeurosimsError(f"{model.path}: {brian_error_message(err)}") from None
+    _PASSED_UNIT_CHECK.add(checked)
+
+
+_PASSED_UNIT_CHECK: set[str] = set()
 
 
 def _numpy_codeobject():
