@@ -440,16 +440,15 @@ def _add_step_code(obj, model: Model, name: str, role: str, sequence, update_eve
         if model.end_of_step:
             obj.run_regularly(model.end_of_step, when="end", order=END_ORDER[role],
                               name=f"{name}_end_of_step")
-        for code, every, what, order in (
-                (model.every_window, window, "window", WINDOW_ORDER[role]),
-                (model.new_sequence, sequence, "sequence", NEW_SEQUENCE_ORDER[role]),
-                (model.on_update, update_every, "update_every", NEW_SEQUENCE_ORDER["optimizer"])):
+        for code, every, what, field_name, order in (
+                (model.every_window, window, "window", "every_window", WINDOW_ORDER[role]),
+                (model.new_sequence, sequence, "sequence", "new_sequence", NEW_SEQUENCE_ORDER[role]),
+                (model.on_update, update_every, "update_every", "on_update", NEW_SEQUENCE_ORDER["optimizer"])):
             if code:
                 if every is None:
                     raise NeurosimsError(f"{model.path} (group {name}): the model's code runs once "
                                          f"per {what}; the experiment must give {what}")
-                label = {"window": "every_window", "sequence": "new_sequence", "update_every": "on_update"}[what]
-                obj.run_regularly(code, dt=every, when="start", order=order, name=f"{name}_{label}")
+                obj.run_regularly(code, dt=every, when="start", order=order, name=f"{name}_{field_name}")
 
 
 def make_synapses(model: Model, source, target, name: str, namespace: dict, sequence=None,

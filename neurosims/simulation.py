@@ -197,7 +197,6 @@ def _compile(directory: Path):
         raise RuntimeError(f"make exited with {proc.returncode}")
 
 
-
 def default_cache_dir() -> Path:
     return Path(os.environ.get("NEUROSIMS_CACHE", Path.home() / ".cache" / "neurosims")) / "builds"
 
@@ -306,7 +305,7 @@ class StandaloneSimulator:
         and deleting the ~100 files a run writes); removed with the simulator, or by a later
         simulator when its process was killed."""
         if self._work is None:
-            parent = Path(scratch_dir() or tempfile.gettempdir())
+            parent = scratch_dir()
             for orphan in parent.glob("neurosims-run-*-*"):
                 pid = orphan.name.split("-")[2]
                 if pid.isdigit() and not _process_alive(int(pid)):
@@ -374,18 +373,16 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def scratch_dir() -> str | None:
+def scratch_dir() -> Path:
     """Where a run's input and result files go: /dev/shm (memory) where it exists with room to
     spare, else the system's temporary folder. A run writes every array of the network (about
     a hundred files): on a disk that costs 7 ms of a 11 ms run of a small network (measured)."""
+    memory = Path("/dev/shm")
     try:
-        room = shutil.disk_usage(SHARED_MEMORY)
+        roomy = shutil.disk_usage(memory).free > 2**30 and os.access(memory, os.W_OK)
     except OSError:
-        return None
-    return SHARED_MEMORY if room.free > 2**30 and os.access(SHARED_MEMORY, os.W_OK) else None
-
-
-SHARED_MEMORY = "/dev/shm"
+        roomy = False
+    return memory if roomy else Path(tempfile.gettempdir())
 
 
 @contextmanager

@@ -17,7 +17,8 @@ window began) that let the event-driven rule (plasticity/eprop_event_driven) bri
 to date only when its presynaptic neuron spikes:
     acc_A = sum_u kappa^u L[u]     acc_C = sum_u (alpha/kappa)^u psi[u]
     acc_D = sum_u kappa^u L[u] acc_C[u]     acc_P = sum_u alpha^u psi[u]
-Each step adds the previous step's terms at its start; the sums restart every window and trial.
+Each step adds the previous step's terms at its start; the sums restart every window (also
+at t = 0). Trials need no restart: the rule clears a synapse's own terms at a trial's start.
 Variables are plain numbers in the units of NEST's e-prop models (mV).
 """
 from brian2 import ms
@@ -88,13 +89,6 @@ acc_D = 0
 acc_P = 0
 """
 NEW_SEQUENCE = """
-kappa_u = 1
-alpha_u = 1
-ratio_u = 1
-acc_A = 0
-acc_C = 0
-acc_D = 0
-acc_P = 0
 v = 0
 a = 0
 z = 0

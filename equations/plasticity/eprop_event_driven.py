@@ -57,11 +57,8 @@ g += H*(acc_A_post - A_s) + (1 - exp(-dt/tau_out_post))*Zs*(acc_D_post - D_s)
 e_sum += Zs*(acc_P_post - P_s)
 g += c_reg*(n_spikes_post/clip(n_steps_post, 1, inf) - f_target*dt)/clip(n_steps_post, 1, inf)*e_sum
 e_sum = 0
-H = 0
+H = 0   # with H and Zs at 0 the interval adds nothing: the stale A_s, D_s, P_s do not matter
 Zs = 0
-A_s = 0
-D_s = 0
-P_s = 0
 """
 PRE = "zbar : 1"
 POST = """
