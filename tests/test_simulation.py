@@ -50,7 +50,9 @@ def test_second_run_reuses_the_binary_with_run_args(tmp_path):
     assert first["compiled"]
     directory = cache / first["directory"].split("/")[-1]
     before = _compiled_files(directory)
-    assert len(before) > 10  # the binary and its object files
+    assert len(before) > 5  # the binary and its object files
+    assert "neurosims_once.o" in " ".join(before)  # code objects compiled together, in units
+    assert not list(directory.glob("code_objects/*.o"))
 
     # another process, another learning rate and seed: same build, no compiler
     second = _chunk_in_new_process(cache, 5e-3, 2)
@@ -146,3 +148,33 @@ def test_wrong_input_shape_is_refused(pc_models):
              **pc.initial_weights(np.random.default_rng(0), config)}
     with pytest.raises(NeurosimsError, match=r"input c_in has shape \(10, 2\), the build expects \(1000, 2\)"):
         net.run(state, np.zeros((10, 2)), seed=0, learning=True)
+
+
+def test_code_objects_that_cannot_share_a_unit_are_compiled_one_by_one(tmp_path):
+    """The build compiles code objects together, each in a namespace of its own. A model's own
+    C++ whose header has no include guard then declares a second `neurosims_offset` inside
+    that namespace, which nothing defines (a link error): the build falls back to compiling
+    the sources one by one, as Brian2 does, and the network computes what it should."""
+    import brian2
+
+    from neurosims.simulation import Blueprint, StandaloneSimulator
+
+    (tmp_path / "offset.h").write_text("extern double neurosims_offset;\n")
+    (tmp_path / "offset.cpp").write_text('#include "offset.h"\ndouble neurosims_offset = 3.0;\n')
+
+    def build():
+        offset = brian2.Function(lambda: 3.0, arg_units=[], return_unit=1)
+        offset.implementations.add_implementation(
+            "cpp", "double offset() { return neurosims_offset; }",
+            compiler_kwds={"headers": ['"offset.h"'], "sources": [str(tmp_path / "offset.cpp")],
+                           "include_dirs": [str(tmp_path)]})
+        return [brian2.NeuronGroup(2, "dv/dt = offset() / second : 1", name="cells",
+                                   namespace={"offset": offset})]
+
+    blueprint = Blueprint("fallback", build, duration=0.01, dt=1e-4, settable=("cells.v",),
+                          timed_arrays=(), outputs=("cells.v",), key={})
+    sim = StandaloneSimulator(blueprint, cache_dir=tmp_path / "builds")
+    out = sim.run({"cells.v": np.array([0.0, 1.0])}, {}, seed=0)
+    np.testing.assert_allclose(out["cells.v"], [0.03, 1.03])  # 3 per second for 10 ms
+    assert "compiling them one by one" in (sim.directory / "build.log").read_text()
+    assert (sim.directory / "code_objects" / "cells_stateupdater_codeobject.o").exists()
