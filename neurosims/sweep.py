@@ -23,6 +23,7 @@ point x seed as a task, gather one table.
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import io
 import json
@@ -161,8 +162,15 @@ def _finished(folder: Path) -> dict | None:
 # Clusters
 
 
-def make_client(cluster: str, workers: int, cluster_config: Path | None = None):
-    """A dask.distributed Client: local (default), slurm, pbs or a scheduler address."""
+def start_client(cluster: str, workers: int, cluster_config: Path | None = None):
+    """A dask.distributed Client, every worker of which imports Brian2 as it starts."""
+    client = _connect(cluster, workers, cluster_config)
+    client.register_plugin(ImportBrian())
+    return client
+
+
+def _connect(cluster: str, workers: int, cluster_config: Path | None = None):
+    """A Client of a local cluster (default), a slurm or pbs one, or a scheduler's address."""
     from distributed import Client, LocalCluster
 
     if cluster.startswith("tcp://") or cluster.startswith("tls://"):
@@ -213,7 +221,7 @@ def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str
     """Build, run and gather. Returns the rows of the table (also written to `out`).
     `model_files` (ROLE=PATH) and `learner` are those of `neurosims run`, for every task."""
     from neurosims.runs import prepare
-    from neurosims.simulation import StandaloneSimulator, default_cache_dir
+    from neurosims.simulation import default_cache_dir
 
     stream = stream or sys.stderr
     out = Path(out)
@@ -226,71 +234,88 @@ def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str
     _claim(out, spec)
     tasks = plan(grid, seeds, base_sets)
 
-    # check every point and build every distinct binary once, here
-    failed, by_key, builds = {}, {}, {}
+    # the cluster starts, and its workers import Brian2, while this process compiles
+    with concurrent.futures.ThreadPoolExecutor(1) as background:
+        starting = background.submit(start_client, cluster, workers, cluster_config)
+        try:
+            failed, builds = build_once_per_key(tasks, experiment, preset, model_files, learner, cache_dir,
+                                                stream)
+            write_json(out / "sweep.json", dict(spec, builds=builds))
+            rows = {task.id: _row(task, out, {"status": "failed", "error": failed[task.sets]})
+                    for task in tasks if task.sets in failed}
+            pending = [t for t in tasks if t.id not in rows]
+            client = starting.result()
+            if pending:
+                print(f"neurosims sweep: {len(pending)} tasks on {cluster}; dashboard {client.dashboard_link}",
+                      file=stream)
+                rows |= run_tasks(client, pending, experiment, preset, model_files, learner, out, cache_dir,
+                                  retries, stream)
+        finally:
+            if starting.exception() is None:  # waits for the start
+                client = starting.result()
+                owned = client.cluster  # None for a scheduler we only connected to
+                client.close()
+                if owned is not None:
+                    owned.close()
+
+    table = [rows[t.id] for t in tasks]
+    write_table(out, table, list(grid))
+    return table
+
+
+def build_once_per_key(tasks: list[Task], experiment, preset, model_files, learner, cache_dir: Path,
+                       stream) -> tuple[dict, dict]:
+    """Check every point and build every distinct binary once, in this process. Returns the
+    points that failed ({sets: error}) and the builds ({key: directory and whether compiled now})."""
+    from neurosims.runs import prepare
+    from neurosims.simulation import StandaloneSimulator
+
+    failed, checked, builds = {}, set(), {}
     for task in tasks:
-        key_point = tuple(task.sets)
-        if key_point in by_key or key_point in failed:
+        if task.sets in checked or task.sets in failed:
             continue
         try:
-            prepared = prepare(experiment, preset, list(task.sets), model_files, learner)
-            blueprint = prepared.blueprint()
+            blueprint = prepare(experiment, preset, list(task.sets), model_files, learner).blueprint()
             key = blueprint.build_key()
             if key not in builds:
                 sim = StandaloneSimulator(blueprint, cache_dir)
                 builds[key] = {"directory": str(sim.directory), "compiled_now": sim.compiled}
                 print(f"neurosims sweep: build {key} {'compiled' if sim.compiled else 'reused'}",
                       file=stream)
-            by_key[key_point] = key
+            checked.add(task.sets)
         except NeurosimsError as err:
-            failed[key_point] = str(err)
-    write_json(out / "sweep.json", dict(spec, builds=builds))
+            failed[task.sets] = str(err)
+    return failed, builds
 
-    rows = {}
+
+def run_tasks(client, tasks: list[Task], experiment, preset, model_files, learner, out: Path,
+              cache_dir: Path, retries: int, stream) -> dict:
+    """Every task on the cluster, with progress; returns {task id: row}."""
+    from distributed import as_completed
+
+    futures = {}
     for task in tasks:
-        if tuple(task.sets) in failed:
-            rows[task.id] = _row(task, out, {"status": "failed", "error": failed[tuple(task.sets)]})
-    pending = [t for t in tasks if t.id not in rows]
-
-    if pending:
-        from distributed import as_completed
-
-        client = make_client(cluster, workers, cluster_config)
+        task_spec = {"experiment": experiment, "preset": preset, "sets": list(task.sets),
+                     "models": model_files, "learner": learner, "seed": task.seed,
+                     "folder": str(out / "tasks" / task.id), "cache_dir": str(cache_dir)}
+        future = client.submit(run_task, task_spec, key=f"neurosims-{out.name}-{task.id}-{time.time_ns()}",
+                               retries=retries, pure=False)
+        futures[future] = task
+    rows, done, failed_count = {}, 0, 0
+    for future in as_completed(futures):
+        task = futures[future]
         try:
-            client.register_plugin(ImportBrian())
-            print(f"neurosims sweep: {len(pending)} tasks on {cluster}; dashboard {client.dashboard_link}",
-                  file=stream)
-            futures = {}
-            for task in pending:
-                task_spec = {"experiment": experiment, "preset": preset, "sets": list(task.sets),
-                             "models": model_files, "learner": learner, "seed": task.seed,
-                             "folder": str(out / "tasks" / task.id), "cache_dir": str(cache_dir)}
-                future = client.submit(run_task, task_spec, key=f"neurosims-{out.name}-{task.id}-{time.time_ns()}",
-                                       retries=retries, pure=False)
-                futures[future] = task
-            done = failed_count = 0
-            for future in as_completed(futures):
-                task = futures[future]
-                try:
-                    result = future.result()
-                    done += 1
-                except Exception as err:  # the task's error after its retries, or a lost worker
-                    result = {"status": "failed", "error": " ".join(f"{type(err).__name__}: {err}".split())}
-                    failed_count += 1
-                rows[task.id] = _row(task, out, result)
-                running = sum(len(keys) for keys in client.processing().values())
-                waiting = max(0, len(futures) - done - failed_count - running)
-                print(f"neurosims sweep: {done} done, {running} on workers, {waiting} waiting, "
-                      f"{failed_count} failed ({task.id}: {result['status']})", file=stream)
-        finally:
-            owned = client.cluster  # None for a scheduler we only connected to
-            client.close()
-            if owned is not None:
-                owned.close()
-
-    table = [rows[t.id] for t in tasks]
-    write_table(out, table, list(grid))
-    return table
+            result = future.result()
+            done += 1
+        except Exception as err:  # the task's error after its retries, or a lost worker
+            result = {"status": "failed", "error": " ".join(f"{type(err).__name__}: {err}".split())}
+            failed_count += 1
+        rows[task.id] = _row(task, out, result)
+        running = sum(len(keys) for keys in client.processing().values())
+        waiting = max(0, len(futures) - done - failed_count - running)
+        print(f"neurosims sweep: {done} done, {running} on workers, {waiting} waiting, "
+              f"{failed_count} failed ({task.id}: {result['status']})", file=stream)
+    return rows
 
 
 def _absolute_model(item: str) -> str:
