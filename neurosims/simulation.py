@@ -233,8 +233,8 @@ def _write_units(directory: Path, sources: list[str], count: int) -> list[str]:
 
 
 def _compile(directory: Path, log):
-    """Compile a generated project with Brian2's makefile, faster (the e-prop network: 11.3 s
-    of make as Brian2 does it, 1.9 s like this, on 2 cores):
+    """Compile a generated project with Brian2's makefile, faster (the e-prop network: 14-15 s
+    of make as Brian2 runs it, 1.8 s like this, on 2 cores):
     - code objects together in a few translation units (_write_units) instead of one each:
       a unit parses the standard headers (0.26 s of a small code object's 0.30 s compile);
     - -O1 for code that runs once per run (_ONCE_PER_RUN): 2.0 s at -O3, 0.5 s at -O1;
