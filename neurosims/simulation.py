@@ -220,7 +220,7 @@ def _write_units(directory: Path, sources: list[str], count: int) -> list[str]:
     plain = [source for source in plain if source not in _ONCE_PER_RUN_PLAIN]
     for unit, members in units.items():
         code_objects = [source for source in members if source in wrappable]
-        lines = [f"// neurosims: compiled together, see simulation._write_units",
+        lines = ["// neurosims: compiled together, see simulation._write_units",
                  *dict.fromkeys(line for source in code_objects
                                 for line in (directory / source).read_text().splitlines()
                                 if line.startswith("#include"))]
