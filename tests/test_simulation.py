@@ -110,6 +110,20 @@ def test_runtime_and_standalone_agree_on_a_deterministic_network(pc_models):
         np.testing.assert_allclose(end_s[name], end_r[name], rtol=1e-9, atol=1e-12)
 
 
+def test_a_run_writes_only_its_outputs(pc_models):
+    """Brian2 writes every array of the network after a run; the build keeps only the files
+    the simulator reads (and Brian2's last_run_info.txt)."""
+    config, params = pc_config(pc_models)
+    net = pc.Network(config, pc_models, params, "standalone")
+    state = {"V": np.zeros(20), "r": np.zeros(20), "x": np.zeros(2),
+             **pc.initial_weights(np.random.default_rng(0), config)}
+    net.run(state, pc.signal(np.random.default_rng(1), config), seed=0, learning=True)
+    written = {p.name for p in (net.sim._work_dir() / "results").iterdir()}
+    expected = {spec["file"] for spec in net.sim.manifest["outputs"].values()}
+    assert written == expected | {"last_run_info.txt"}
+    assert len(expected) == 10
+
+
 def numpy_reference(config, params, state, c):
     """The predictive-coding network in plain NumPy, one Euler step at a time, in Brian2's
     schedule: drive and integration, u, one winner, learning (Omega, then the transmitted
