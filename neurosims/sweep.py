@@ -7,7 +7,7 @@ point x seed as a task, gather one table.
   compiled there once (points that differ only in run-time values share a build). Tasks then
   only run binaries: workers get plain words (experiment, preset, --set strings, seed, folder,
   build cache), never Brian2 objects, and run their tasks in their own process, which imports
-  Brian2 once (a task of the quick predictive-coding preset takes 1.1 s there, 2.2 s as a
+  Brian2 once (a task of the quick predictive-coding preset takes 0.9 s there, 1.9 s as a
   `neurosims run` of its own).
 - Each task writes its own run folder (tasks/pNNN-seedS: metrics and arrays; the sweep draws
   its own figure), atomically. Re-running the sweep
