@@ -241,7 +241,7 @@ def _compile(directory: Path, log):
     - one job per core: `make -j` without a limit ran 15% slower on 2 cores;
     - no dependency list (make.deps, one serial pass over every source): it only serves
       incremental rebuilds, and a keyed build is never rebuilt;
-    - a static binary where the C library's static archive exists: it starts 0.8 ms sooner
+    - a static binary where the static C and C++ libraries exist: it starts 0.8 ms sooner
       (a 1 s chunk of the predictive-coding network: 3.3 ms instead of 4.1 ms), and an
       exported one runs on nodes with another libstdc++.
     Should that fail (a model's own C++ code that cannot share a unit, a library without a
@@ -250,7 +250,7 @@ def _compile(directory: Path, log):
     sources = re.search(r"^SRCS = (.*)$", (directory / "makefile").read_text(), re.M).group(1).split()
     units = _write_units(directory, sources, cores)
     (directory / "make.deps").touch()  # newer than every source: make does not regenerate it
-    (directory / "neurosims.mk").write_text(BUILD_MK + ("LFLAGS += -static\n" if _static_c_library() else ""))
+    (directory / "neurosims.mk").write_text(BUILD_MK + ("LFLAGS += -static\n" if _static_libraries() else ""))
     make = ["make", f"-j{cores}"]
     if _run_logged([*make, "-f", "makefile", "-f", "neurosims.mk", "SRCS=" + " ".join(units)],
                    directory, log) == 0:
@@ -300,11 +300,15 @@ def _run_logged(command: list[str], directory: Path, log) -> int:
 
 
 @functools.cache
-def _static_c_library() -> bool:
-    """Whether make's C++ compiler finds libc.a (it prints the bare name when it does not)."""
+def _static_libraries() -> bool:
+    """Whether make's C++ compiler finds the static C and C++ libraries (some systems ship them
+    as separate packages); it prints a bare name for a library it does not find."""
     compiler = os.environ.get("CXX", "g++")
-    found = subprocess.run([compiler, "-print-file-name=libc.a"], capture_output=True, text=True)
-    return found.returncode == 0 and os.path.isabs(found.stdout.strip())
+    for library in ("libc.a", "libstdc++.a"):
+        found = subprocess.run([compiler, f"-print-file-name={library}"], capture_output=True, text=True)
+        if found.returncode != 0 or not os.path.isabs(found.stdout.strip()):
+            return False
+    return True
 
 
 def default_cache_dir() -> Path:
