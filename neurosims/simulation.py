@@ -417,8 +417,9 @@ class StandaloneSimulator:
 
     def _work_dir(self) -> Path:
         """One folder for all runs of this simulator (a folder per run cost 0.7 ms in creating
-        and deleting the ~100 files a run writes); removed with the simulator, or by a later
-        simulator when its process was killed."""
+        and deleting its files, measured when a run wrote every array of the network, about a
+        hundred); removed with the simulator, or by a later simulator when its process was
+        killed."""
         if self._work is None:
             parent = scratch_dir()
             for orphan in parent.glob("neurosims-run-*-*"):
@@ -490,8 +491,9 @@ def _process_alive(pid: int) -> bool:
 
 def scratch_dir() -> Path:
     """Where a run's input and result files go: /dev/shm (memory) where it exists with room to
-    spare, else the system's temporary folder. A run writes every array of the network (about
-    a hundred files): on a disk that costs 7 ms of a 11 ms run of a small network (measured)."""
+    spare, else the system's temporary folder. A run writes its inputs and outputs as files: on
+    a disk that cost 7 ms of an 11 ms run of a small network, measured when a run wrote every
+    array of the network (about a hundred files; now only the outputs, see _write_only)."""
     memory = Path("/dev/shm")
     try:
         roomy = shutil.disk_usage(memory).free > 2**30 and os.access(memory, os.W_OK)
