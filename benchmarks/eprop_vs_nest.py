@@ -25,22 +25,22 @@ from pathlib import Path
 
 import numpy as np
 
-from neurosims import eprop, nest_peer
-from neurosims.config import resolve
-from neurosims.experiments import eprop_pattern
+from neurosims.experiment import prepare
+from neurosims.methods.eprop import nest as nest_peer
+from neurosims.methods.eprop import network as eprop
+from neurosims.simulators import open_simulator
 
 
-def setup(sets: list[str], seed: int = 1):
-    models = eprop_pattern.load_models()
-    config, params = resolve(eprop_pattern.Config, eprop_pattern.PRESETS, "default", sets,
-                             eprop_pattern.parameters(models))
-    return models, config, params, eprop.plain_numbers(params, config.dt)
+def setup(sets: list[str], model_files: list[str] = ()):
+    prep = prepare("eprop-pattern", "default", sets, list(model_files))
+    return prep, prep.config, eprop.plain_numbers(prep.params, prep.config.dt)
 
 
-def neurosims_training(config, models, params, cache: Path, seed: int = 1):
+def neurosims_training(prep, cache: Path, seed: int = 1):
     """Build (timed), then train for config.iterations in runs of iterations_per_run (timed)."""
+    config = prep.config
     started = time.perf_counter()
-    net = eprop_pattern.Network(config, models, params, "standalone", cache_dir=cache, seed=seed)
+    net = prep.network(open_simulator(prep.blueprint(), "standalone", cache), seed)
     built = time.perf_counter()
     weights, losses = net.task["weights"], []
     for _ in range(config.iterations // config.iterations_per_run):
@@ -51,10 +51,10 @@ def neurosims_training(config, models, params, cache: Path, seed: int = 1):
 
 
 def sine_task(cache: Path):
-    models, config, params, plain = setup([])
-    net, losses, build_s, simulate_s = neurosims_training(config, models, params, cache)
-    per_step = eprop_pattern.load_models({"rule": "eprop_nonadaptive"})  # the same rule, work at every step
-    _, step_losses, step_build_s, step_simulate_s = neurosims_training(config, per_step, params, cache)
+    prep, config, plain = setup([])
+    net, losses, build_s, simulate_s = neurosims_training(prep, cache)
+    per_step, _, _ = setup([], ["rule=eprop_nonadaptive"])  # the same rule, work at every step
+    _, step_losses, step_build_s, step_simulate_s = neurosims_training(per_step, cache)
     x = np.tile(net.task["x"], (config.iterations, 1, 1))
     target = np.tile(net.task["target"], (config.iterations, 1, 1))
     nest = nest_peer.run_regression(net.task["weights"], net.task["feedback"], x, target, plain)
@@ -83,9 +83,9 @@ def throughput(cache: Path):
     print(f"{'neurons':>8}{'inputs':>8}{'plastic synapses':>18}{'trials':>8}{'neurosims /s':>15}"
           f"{'NEST /s':>12}{'ratio':>8}")
     for n, trials in ((70, 20), (224, 5), (707, 2)):
-        models, config, params, plain = setup([f"n_neurons={n}", f"n_inputs={n}", f"iterations={trials}",
-                                               f"iterations_per_run={trials}"])
-        net, _, _, simulate_s = neurosims_training(config, models, params, cache)
+        prep, config, plain = setup([f"n_neurons={n}", f"n_inputs={n}", f"iterations={trials}",
+                                     f"iterations_per_run={trials}"])
+        net, _, _, simulate_s = neurosims_training(prep, cache)
         synapses = n * n + n * (n - 1) + n
         steps = trials * config.steps
         x = np.tile(net.task["x"], (trials, 1, 1))

@@ -26,15 +26,19 @@ def main():
     import brian2
 
     brian2.BrianLogger.log_level_warn()
-    from neurosims.config import resolve
+    from neurosims.experiment import prepare
     from neurosims.experiments import predictive_coding as pc
+    from neurosims.simulators import open_simulator
 
-    models = pc.load_models()
-    config, params = resolve(pc.Config, pc.PRESETS, "default", [], pc.parameters(models))
+    prep = prepare("predictive-coding", "default")
+    config = prep.config
+
+    def network(device, cache=None):
+        return prep.network(open_simulator(prep.blueprint(), device, cache), seed=0)
 
     def chunks(net, count):
         rng = np.random.default_rng(0)
-        state = {"V": np.zeros(20), "r": np.zeros(20), "x": np.zeros(2), **pc.initial_weights(rng, config)}
+        state = pc.EXPERIMENT.initial_state(net)
         for k in range(count):
             state, _ = net.run(state, pc.signal(rng, config), k, learning=True)
         return state
@@ -42,7 +46,7 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as cache:
         start = time.perf_counter()
-        net = pc.Network(config, models, params, "standalone", cache_dir=Path(cache))
+        net = network("standalone", Path(cache))
         build = time.perf_counter() - start
         start = time.perf_counter()
         final_standalone = chunks(net, args.chunks)
@@ -50,7 +54,7 @@ def main():
         rows.append(("neurosims standalone (build once)", build, per_chunk))
 
     start = time.perf_counter()
-    net = pc.Network(config, models, params, "runtime")
+    net = network("runtime")
     setup = time.perf_counter() - start
     start = time.perf_counter()
     final_runtime = chunks(net, args.chunks)
@@ -60,7 +64,7 @@ def main():
     start = time.perf_counter()
     for _ in range(args.rebuild_chunks):
         with tempfile.TemporaryDirectory() as cache:
-            chunks(pc.Network(config, models, params, "standalone", cache_dir=Path(cache)), 1)
+            chunks(network("standalone", Path(cache)), 1)
     rows.append(("standalone rebuilt per chunk", 0.0, (time.perf_counter() - start) / args.rebuild_chunks))
 
     base = rows[0][2]

@@ -1,4 +1,9 @@
-"""Experiments reproducing published tasks; ``neurosims run NAME`` runs one."""
+"""Experiments reproducing published tasks; ``neurosims run NAME`` runs one.
+
+Each module defines its experiment (a neurosims.experiment.Experiment) as EXPERIMENT. The
+tests that hold every experiment to the same contract (run, resume, export and collect, bad
+input) are parametrized over `variants()`: an experiment added here is covered by them.
+"""
 
 EXPERIMENTS = {
     "predictive-coding": "neurosims.experiments.predictive_coding",
@@ -14,3 +19,8 @@ LEARNERS = {
     "delayed-memory": {"eprop": "neurosims.experiments.delayed_memory",
                        "exact": "neurosims.experiments.delayed_memory_exact"},
 }
+
+
+def variants() -> list[tuple[str, str | None]]:
+    """Every experiment and learner: (name, None) for an experiment with one learner."""
+    return [(name, learner) for name in EXPERIMENTS for learner in (LEARNERS.get(name) or [None])]

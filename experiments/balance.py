@@ -45,16 +45,16 @@ from pathlib import Path
 import numpy as np
 from brian2 import Hz, Quantity, ms, second
 
-from neurosims import metrics
-from neurosims.config import quantity
+from neurosims import plots
+from neurosims.blueprint import Blueprint, all_to_all, parameter_names, parameter_values
+from neurosims.config import Preset, Setting, quantity
 from neurosims.errors import NeurosimsError
+from neurosims.experiment import Experiment, Schedule
 from neurosims.inputs import smoothed_noise
-from neurosims.models import (Model, combine, load_roles, make_group, make_synapses,
-                              merge_parameters, structure)
-from neurosims.simulation import Blueprint, all_to_all, open_simulator
-from neurosims.training import Trainer, log_spaced_chunks, run_seed, run_training
-
-NAME = "balance"
+from neurosims.methods.spike_coding import metrics
+from neurosims.methods.spike_coding.network import authors_initial_weights, schedule_arbiter
+from neurosims.models import Model, combine, make_group, make_synapses, structure
+from neurosims.training import log_spaced_chunks, run_seed
 
 MODELS = {
     "neuron": "spike_coding",
@@ -106,11 +106,17 @@ class Config:
                 raise ValueError(f"{name} ({getattr(self, name)}) must be a whole number of chunks ({self.chunk})")
 
 
-COMMON = dict(beta=2.0)  # see the module docstring
+# beta departs from the 2012 model file (1/0.9): see the module docstring
+BETA = Setting(2.0, "fast weights converge to -(F^T F + mu I) at scale 1, the scale of the fixed decoder D = F "
+                    "(module docstring); 2012: 1/0.9")
 PRESETS = {
-    "quick": dict(COMMON, n_neurons=20, training=60 * second, n_checkpoints=7, test=2 * second),
-    "default": dict(COMMON),
-    "paper": dict(COMMON, n_neurons=50, training=2000 * second),
+    "tiny": Preset("every stage in seconds (12 chunks; learns little): a check of the set-up",
+                   dict(beta=BETA, n_neurons=10, training=12 * second, n_checkpoints=2, test=1 * second,
+                        autonomous_periods=1.0, autonomous_trials=1)),
+    "quick": Preset("N = 20 and 60 s of training: learning under way, in a minute",
+                    dict(beta=BETA, n_neurons=20, training=60 * second, n_checkpoints=7, test=2 * second)),
+    "default": Preset("the protocol of the module docstring (N = 30, 1000 s)", dict(beta=BETA)),
+    "paper": Preset("N = 50 and 2000 s of training", dict(beta=BETA, n_neurons=50, training=2000 * second)),
 }
 
 
@@ -167,25 +173,11 @@ def slowest_period(a: np.ndarray) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
-# Models and network
-
-
-def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
-    loaded = load_roles(MODELS, overrides, NAME)
-    composed = {role: loaded[role] for role in ("neuron", "system", "feedforward", "feedback",
-                                                "readout", "coupling", "arbiter")}
-    composed["fast"] = combine(loaded["fast"], loaded["fast_rule"])
-    composed["slow"] = combine(loaded["slow"], loaded["slow_rule"])
-    return composed
-
-
-def parameters(models: dict[str, Model]):
-    return merge_parameters(list(models.values()))
+# The network
 
 
 GROUP_OF_ROLE = {role: role for role in ("feedforward", "feedback", "readout", "coupling", "fast",
                                          "slow", "arbiter")} | {"neuron": "neurons", "system": "system"}
-LEARNING_RATES = ("eps_r", "eps_s")
 # state carried between chunks, and the fixed weights set at every run: name -> group.variable
 STATE = {"V": "neurons.V", "r": "neurons.r", "x": "system.x", "Omega_f": "fast.Omega",
          "Omega_s": "slow.Omega_s"}
@@ -212,53 +204,58 @@ def blueprint(config: Config, models: dict[str, Model]) -> Blueprint:
             syn = make_synapses(models[role], source, target, role, ns)
             syn.connect(**all_to_all(len(source), len(target)))
             groups.append(syn)
-        for updater in groups[-1].summed_updaters.values():
-            updater.when = "before_thresholds"  # the arbiter counts after u is drawn
+        schedule_arbiter(groups[-1])
         groups += [SpikeMonitor(neurons, name="spikes"),
                    StateMonitor(neurons, "r", record=True, dt=config.record_dt, name="trace"),
                    StateMonitor(system, ["x", "x_hat"], record=True, dt=config.record_dt,
                                 name="system_trace", when="end")]  # x_hat is summed during the step
         return groups
 
-    settable = (tuple(STATE.values()) + tuple(v for names in FIXED.values() for v in names)
-                + tuple(f"{GROUP_OF_ROLE[role]}.{p}" for role, m in models.items() for p in m.parameters))
+    groups = {GROUP_OF_ROLE[role]: m for role, m in models.items()}
     return Blueprint(
-        name=NAME, build=build, duration=float(config.chunk), dt=float(config.dt),
-        settable=settable, timed_arrays=("c_in",),
+        name="balance", build=build, duration=float(config.chunk), dt=float(config.dt),
+        settable=tuple(STATE.values()) + tuple(v for names in FIXED.values() for v in names) + parameter_names(groups),
+        timed_arrays=("c_in",),
         outputs=tuple(STATE.values()) + ("spikes.i", "spikes.t", "trace.r", "system_trace.x",
                                          "system_trace.x_hat"),
-        sources={GROUP_OF_ROLE[role]: str(m.path) for role, m in models.items()},
+        sources={group: str(m.path) for group, m in groups.items()},
         key={"n": n, "j": j, "input_dt": float(config.input_dt), "record_dt": float(config.record_dt),
              "models": {role: structure(m) for role, m in models.items()}},
     )
 
 
-class Network:
-    """The simulator plus conversions: state and weights as vectors and [post, pre] matrices."""
+TRAIN, TEST, AUTONOMOUS, INIT = range(4)  # random streams
 
-    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str,
-                 cache_dir=None, simulator=None):
-        self.config, self.models, self.params = config, models, params
+
+class Network:
+    """The simulator plus conversions (state and weights as vectors and [post, pre] matrices),
+    the system A and the feedforward weights F the seed draws (fixed: D = F)."""
+
+    def __init__(self, config: Config, models: dict[str, Model], params: dict, sim, seed: int):
+        self.config, self.params, self.sim, self.seed = config, params, sim, seed
+        self.groups = {GROUP_OF_ROLE[role]: m for role, m in models.items()}
         self.a = system_matrix(config.system)
         self.j = self.a.shape[0]
-        self.sim = simulator or open_simulator(blueprint(config, models), device, cache_dir)
+        start = authors_initial_weights(np.random.default_rng([seed, INIT]), config.n_neurons, self.j)
+        self.fixed = {"F": start["F"]}
+        self.initial_fast = start["Omega"]  # as in the 2012 experiment
 
-    def run(self, state: dict, fixed: dict, c: np.ndarray, seed: int, learning: float,
+    def rest(self, weights: dict) -> dict:
+        """The network at rest with the given recurrent weights Omega_f, Omega_s."""
+        n = self.config.n_neurons
+        return {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(self.j), **weights}
+
+    def run(self, state: dict, c: np.ndarray, seed: int, learning: float,
             feedback: bool = True) -> tuple[dict, dict]:
-        """One chunk; `learning` scales the learning rates (0: off)."""
+        """One chunk; `learning` scales the learning rates (0: off); without `feedback` the
+        error feedback's weights are 0 and the network runs on its own."""
+        f = self.fixed["F"]
         values = {STATE[k]: state[k] for k in ("V", "r", "x")}
         values |= {STATE[k]: state[k].T.ravel() for k in MATRICES}  # [post, pre] -> pre-major
-        values |= {"feedforward.F": fixed["F"].ravel(), "feedback.f": fixed["F"].ravel(),  # F[j, n]
-                   "readout.d": fixed["F"].T.ravel(),  # D = F: d[n -> j] = F[j, n]
+        values |= {"feedforward.F": f.ravel(), "feedback.f": f.ravel() * feedback,  # F[j, n]
+                   "readout.d": f.T.ravel(),  # D = F: d[n -> j] = F[j, n]
                    "coupling.a": self.a.T.ravel()}
-        for role, model in self.models.items():
-            for p in model.parameters:
-                value = float(np.asarray(self.params[p]))
-                if p in LEARNING_RATES:
-                    value *= learning
-                if p == "k_fb" and not feedback:
-                    value = 0.0
-                values[f"{GROUP_OF_ROLE[role]}.{p}"] = value
+        values |= parameter_values(self.groups, self.params, learning)
         state, rec = self.unpack(self.sim.run(values, {"c_in": c}, seed))
         return state, dict(rec, c=c)
 
@@ -276,18 +273,6 @@ def chunk_input(config: Config, j: int, seed: int, stream: int, chunk: int) -> n
     """One chunk of input c (Hz), fixed by the seed, the random stream and the chunk's index."""
     return smoothed_noise(np.random.default_rng([seed, stream, chunk]), config.chunk, j,
                           config.input_amplitude, config.input_smoothing, config.input_dt)
-
-
-TRAIN, TEST, AUTONOMOUS, INIT = range(4)
-
-
-def initial_state(rng: np.random.Generator, config: Config, j: int) -> dict:
-    n = config.n_neurons
-    f = rng.standard_normal((j, n))
-    f /= np.linalg.norm(f, axis=0, keepdims=True)
-    return {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j),
-            "Omega_f": -0.2 * rng.random((n, n)) - 0.5 * np.eye(n),  # as in the 2012 experiment
-            "Omega_s": np.zeros((n, n)), "F": f}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,19 +319,17 @@ def ei_correlation(exc: np.ndarray, inh: np.ndarray, window: int = 10) -> float:
     return float(np.mean(values)) if values else float("nan")
 
 
-def evaluate(net: Network, state: dict, fixed: dict, seed: int) -> tuple[dict, dict]:
-    cfg, j = net.config, net.j
+def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
+    cfg, j, fixed, seed = net.config, net.j, net.fixed, net.seed
     n = cfg.n_neurons
     k_fb = float(np.asarray(net.params["k_fb"]))
     lam, mu = float(np.asarray(net.params["lambda_v"])), float(net.params["mu"])
 
     # with feedback, learning off: tracking error, rates, irregularity, balance
-    current = {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j),
-               "Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"]}
-    parts = []
+    weights = {"Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"]}
+    current, parts = net.rest(weights), []
     for k in range(int(round(float(cfg.test / cfg.chunk)))):
-        current, rec = net.run(current, fixed, chunk_input(cfg, j, seed, TEST, k), run_seed(seed, TEST, k),
-                               learning=0.0)
+        current, rec = net.run(current, chunk_input(cfg, j, seed, TEST, k), run_seed(seed, TEST, k), learning=0.0)
         if k == 0:
             exc, inh = input_currents(rec, state, fixed, k_fb, cfg)
         rec["t"] = rec["t"] + k * float(cfg.chunk)
@@ -360,13 +343,11 @@ def evaluate(net: Network, state: dict, fixed: dict, seed: int) -> tuple[dict, d
     free_chunks = int(np.ceil(cfg.autonomous_periods * period / float(cfg.chunk)))
     errors = []
     for trial in range(cfg.autonomous_trials):
-        current = {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j),
-                   "Omega_f": state["Omega_f"], "Omega_s": state["Omega_s"]}
         warmup = chunk_input(cfg, j, seed, AUTONOMOUS, trial)
-        current, _ = net.run(current, fixed, warmup, run_seed(seed, AUTONOMOUS, trial), learning=0.0)
+        current, _ = net.run(net.rest(weights), warmup, run_seed(seed, AUTONOMOUS, trial), learning=0.0)
         free = []
         for k in range(free_chunks):
-            current, rec = net.run(current, fixed, np.zeros_like(warmup), run_seed(seed, AUTONOMOUS, trial, k),
+            current, rec = net.run(current, np.zeros_like(warmup), run_seed(seed, AUTONOMOUS, trial, k),
                                    learning=0.0, feedback=False)
             free.append(rec)
         x_free = np.concatenate([p["x"] for p in free])[:scored]
@@ -398,72 +379,111 @@ def evaluate(net: Network, state: dict, fixed: dict, seed: int) -> tuple[dict, d
 
 
 # ---------------------------------------------------------------------------------------------
-# Running
+# The experiment
 
 
-def trainer(net: Network, seed: int) -> Trainer:
+class Balance(Experiment):
     """Training from the seed's initial state: one chunk of input per step, learning rates
     annealed, metrics at log-spaced chunks."""
-    config = net.config
-    start = initial_state(np.random.default_rng([seed, INIT]), config, net.j)
-    fixed = {"F": start.pop("F")}
 
-    def step(state, chunk):
-        c = chunk_input(config, net.j, seed, TRAIN, chunk)
+    name = "balance"
+    Config = Config
+    presets = PRESETS
+    roles = MODELS
+
+    def compose(self, loaded):
+        composed = {role: loaded[role] for role in ("neuron", "system", "feedforward", "feedback",
+                                                    "readout", "coupling", "arbiter")}
+        composed["fast"] = combine(loaded["fast"], loaded["fast_rule"])
+        composed["slow"] = combine(loaded["slow"], loaded["slow_rule"])
+        return composed
+
+    def blueprint(self, config, models, params):
+        return blueprint(config, models)  # refuses a bad A
+
+    def network(self, config, models, params, simulator, seed):
+        return Network(config, models, params, simulator, seed)
+
+    def initial_state(self, net):
+        n = net.config.n_neurons
+        return net.rest({"Omega_f": net.initial_fast, "Omega_s": np.zeros((n, n))})
+
+    def train(self, net, state, chunk):
+        config = net.config
+        c = chunk_input(config, net.j, net.seed, TRAIN, chunk)
         # learning rates anneal so that the weights settle instead of diffusing (see docstring)
         scale = 1 / (1 + (chunk - 1) * float(config.chunk / config.anneal))
-        return net.run(state, fixed, c, run_seed(seed, TRAIN, chunk), learning=scale)[0]
+        return net.run(state, c, run_seed(net.seed, TRAIN, chunk), learning=scale)[0]
 
-    def measure(state, chunk):
-        return evaluate(net, state, fixed, seed)
+    def schedule(self, config):
+        total = int(round(float(config.training / config.chunk)))
+        return Schedule(total, log_spaced_chunks(total, config.n_checkpoints), float(config.chunk))
 
-    total = int(round(float(config.training / config.chunk)))
-    return Trainer(start, step, measure, total, log_spaced_chunks(total, config.n_checkpoints))
+    def evaluate(self, net, state, chunk):
+        return evaluate(net, state)
+
+    def state_from_outputs(self, net, outputs):
+        return net.unpack(outputs)[0]
+
+    def summarise(self, history):
+        first, last = history[0], history[-1]
+        return {
+            "simulated_training_s": last["time"],
+            "distance_slow_before": first["distance_slow"],
+            "distance_slow_after": last["distance_slow"],
+            "distance_slow_reduction": first["distance_slow"] / last["distance_slow"],
+            "distance_fast_reduction": first["distance_fast"] / last["distance_fast"],
+            "feedback_power_before": first["feedback_power"],
+            "feedback_power_after": last["feedback_power"],
+            "feedback_power_reduction": first["feedback_power"] / last["feedback_power"],
+            "autonomous_error_before": first["autonomous_error"],
+            "autonomous_error_after": last["autonomous_error"],
+            "ei_correlation_before": first["ei_correlation"],
+            "ei_correlation_after": last["ei_correlation"],
+            "isi_cv_after": last["isi_cv"],
+            "rate_before": first["mean_rate"],
+            "rate_after": last["mean_rate"],
+        }
+
+    def figures(self, config, history, before, after):
+        record_dt = float(config.record_dt)
+        return {
+            "raster_and_tracking.png": plots.raster_and_decoding(before, after, record_dt),
+            "autonomous.png": autonomous_runs(before, after, record_dt),
+            "learning_curves.png": plots.learning_curves(
+                history, ["distance_fast", "distance_slow", "feedback_power", "autonomous_error",
+                          "mean_rate", "isi_cv"]),
+            "slow_weights.png": plots.weights_vs_optimum(
+                [(b["Omega_s"], b["slow_optimum"]) for b in (before, after)], ["before", "after"],
+                xlabel=r"$F^\top(A+\lambda I)F$", ylabel=r"$\Omega^s$"),
+            "balance.png": currents(after["exc"], after["inh"], record_dt),
+        }
 
 
-def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
-        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
-        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
-    """Train and evaluate; write checkpoints, metrics, arrays and figures to `out`."""
-    net = Network(config, models or load_models(), params, device, cache_dir)  # refuses a bad A first
-    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
-                        summarise, lambda *a: plot(*a, float(config.record_dt)), figures)
+def autonomous_runs(before: dict, after: dict, record_dt: float):
+    """The true system and the network's estimate with input and feedback off, before and
+    after learning."""
+    fig, axes = plots.plt.subplots(1, 2, figsize=(11, 3.5), sharey=True)
+    for ax, (label, data) in zip(axes, (("before learning", before), ("after learning", after))):
+        plots.trajectories(ax, data["x_free"], data["x_hat_free"], record_dt, f"autonomous, {label}")
+    axes[0].legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
 
 
-def summarise(history: list[dict]) -> dict:
-    first, last = history[0], history[-1]
-    return {
-        "simulated_training_s": last["time"],
-        "distance_slow_before": first["distance_slow"],
-        "distance_slow_after": last["distance_slow"],
-        "distance_slow_reduction": first["distance_slow"] / last["distance_slow"],
-        "distance_fast_reduction": first["distance_fast"] / last["distance_fast"],
-        "feedback_power_before": first["feedback_power"],
-        "feedback_power_after": last["feedback_power"],
-        "feedback_power_reduction": first["feedback_power"] / last["feedback_power"],
-        "autonomous_error_before": first["autonomous_error"],
-        "autonomous_error_after": last["autonomous_error"],
-        "ei_correlation_before": first["ei_correlation"],
-        "ei_correlation_after": last["ei_correlation"],
-        "isi_cv_after": last["isi_cv"],
-        "rate_before": first["mean_rate"],
-        "rate_after": last["mean_rate"],
-    }
+def currents(exc: np.ndarray, inh: np.ndarray, record_dt: float, window: int = 10):
+    """Excitatory and inhibitory input currents of one neuron (averaged over `window` steps)."""
+    kernel = np.ones(window) / window
+    t = np.arange(len(exc) - window + 1) * record_dt
+    fig, ax = plots.plt.subplots(figsize=(8, 3))
+    ax.plot(t, np.convolve(exc, kernel, "valid"), color="tab:red", label="excitatory")
+    ax.plot(t, np.convolve(inh, kernel, "valid"), color="tab:blue", label="inhibitory")
+    ax.plot(t, np.convolve(exc + inh, kernel, "valid"), color="k", lw=0.8, label="total")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("input current (1/s)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
 
 
-def plot(history, before, after, folder: Path, record_dt: float) -> list[Path]:
-    from neurosims import plots
-
-    folder.mkdir(parents=True, exist_ok=True)
-    figures = {
-        "raster_and_tracking.png": plots.raster_and_decoding(before, after, record_dt),
-        "autonomous.png": plots.autonomous_runs(before, after, record_dt),
-        "learning_curves.png": plots.learning_curves(
-            history, ["distance_fast", "distance_slow", "feedback_power", "autonomous_error",
-                      "mean_rate", "isi_cv"]),
-        "slow_weights.png": plots.weights_vs_optimum(
-            [(b["Omega_s"], b["slow_optimum"]) for b in (before, after)], ["before", "after"],
-            xlabel=r"$F^\top(A+\lambda I)F$", ylabel=r"$\Omega^s$"),
-        "balance.png": plots.currents(after["exc"], after["inh"], record_dt),
-    }
-    return [plots.save(fig, folder / name) for name, fig in figures.items()]
+EXPERIMENT = Balance()

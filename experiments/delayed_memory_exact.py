@@ -28,17 +28,16 @@ not learn it either). The e-prop learner, whose adaptive neurons carry the memor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from neurosims import differentiable as diff
+from neurosims import plots
+from neurosims.config import Preset
+from neurosims.experiment import Schedule
 from neurosims.experiments import delayed_memory as task
+from neurosims.methods.exact_gradient import network as diff
 from neurosims.models import Model
-from neurosims.simulation import open_simulator
-from neurosims.training import log_spaced_chunks, run_training
-
-NAME = "delayed-memory"
+from neurosims.training import log_spaced_chunks
 TRAIN, TEST, INIT = range(3)  # random streams
 
 
@@ -65,26 +64,19 @@ class Config(task.Timing):
 
 
 PRESETS = {
-    "quick": dict(iterations=60, n_checkpoints=3, test_trials=64),
-    "default": dict(),
-    "paper": dict(iterations=5000, n_checkpoints=12),
+    "tiny": Preset("every stage in seconds (10 neurons, 12 updates of 2 trials): a check of the set-up",
+                   dict(n_neurons=10, batch=2, iterations=12, n_checkpoints=2, test_trials=8)),
+    "quick": Preset("60 updates: the trained network re-run in Brian2, in about 20 s",
+                    dict(iterations=60, n_checkpoints=3, test_trials=64)),
+    "default": Preset("1000 updates", {}),
+    "paper": Preset("5000 updates", dict(iterations=5000, n_checkpoints=12)),
 }
 
 STEP_SCALE = {"W": None, "U": None, "O": 1e-3, "I0": 0.05}  # Adam step per matrix (None: its init s.d.)
 
 
-def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
-    return diff.load_models(overrides, NAME)
-
-
-def parameters(models: dict[str, Model]):
-    from neurosims.models import merge_parameters
-
-    return merge_parameters([models["neuron"]])
-
-
 def blueprint(config: Config, models: dict[str, Model]):
-    return diff.blueprint(f"{NAME}-exact", config.n_neurons, 2, 1, config.steps, float(config.dt), models,
+    return diff.blueprint("delayed-memory-exact", config.n_neurons, 2, 1, config.steps, float(config.dt), models,
                           record=False)
 
 
@@ -108,31 +100,20 @@ def initial_params(rng: np.random.Generator, config: Config, tau_s: float) -> di
 
 
 class Network:
-    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str, cache_dir=None,
-                 seed: int = 0):
-        self.config = config
-        self.params = params  # model parameters (tau_m, tau_s, gate_width)
+    """The task the seed draws (initial weights, held-out trials) and the compiled network
+    that re-runs trained weights."""
+
+    def __init__(self, config: Config, params: dict, sim, seed: int):
+        self.config, self.params, self.sim, self.seed = config, params, sim, seed  # tau_m, tau_s, gate_width
         self.constants = diff.constants(params, config.dt)
-        self.sim = open_simulator(blueprint(config, models), device, cache_dir)
-        self.seed = seed
         self.mask = (np.arange(config.steps) >= config.steps - config.window_steps).astype(float)
         self.test = trials(np.random.default_rng([seed, TEST]), config, config.test_trials)
+        self.initial = initial_params(np.random.default_rng([seed, INIT]), config, self.constants.tau_s)
 
-
-def trainer(net: Network, seed: int):
-    config = net.config
-
-    def gradient(weights, chunk):
-        x, y, _, _ = trials(np.random.default_rng([seed, TRAIN, chunk]), config, config.batch)
-        return diff.gradient(weights, x, y, net.mask, net.constants)[1]
-
-    def measure(weights, chunk):
-        return evaluate(net, weights, final=chunk == config.iterations)
-
-    start = initial_params(np.random.default_rng([seed, INIT]), config, net.constants.tau_s)
-    return diff.adam_trainer(start, STEP_SCALE, config.learning_rate, gradient, measure, config.iterations,
-                             log_spaced_chunks(config.iterations, config.n_checkpoints),
-                             frozen=() if config.recurrent else ("W",))
+    def gradient(self, weights: dict, chunk: int) -> dict:
+        """The exact gradient of the squared error in the response window on the chunk's batch."""
+        x, y, _, _ = trials(np.random.default_rng([self.seed, TRAIN, chunk]), self.config, self.config.batch)
+        return diff.gradient(weights, x, y, self.mask, self.constants)[1]
 
 
 def accuracy(o: np.ndarray, sign: np.ndarray, mask: np.ndarray) -> float:
@@ -161,45 +142,54 @@ def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
     return result, arrays
 
 
-def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
-        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
-        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
-    net = Network(config, models or load_models(), params, device, cache_dir, seed)  # fails before writing
+class DelayedMemoryExact(diff.ExactGradientExperiment):
+    name = "delayed-memory"
+    learner = "exact"
+    Config = Config
+    presets = PRESETS
+    step_scale = STEP_SCALE
 
-    def plot(history, before, after, folder):
-        return draw(history, before, after, folder, config)
+    def blueprint(self, config, models, params):
+        return blueprint(config, models)
 
-    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
-                        summarise, plot, figures, chunk_seconds=config.batch * config.steps * float(config.dt))
+    def network(self, config, models, params, simulator, seed):
+        return Network(config, params, simulator, seed)
+
+    def frozen(self, config):
+        return () if config.recurrent else ("W",)
+
+    def schedule(self, config):
+        return Schedule(config.iterations, log_spaced_chunks(config.iterations, config.n_checkpoints),
+                        config.batch * config.steps * float(config.dt))
+
+    def evaluate(self, net, state, chunk):
+        return evaluate(net, {k: state[k] for k in diff.PARAMS}, final=chunk == net.config.iterations)
+
+    def summarise(self, history):
+        first, last = history[0], history[-1]
+        return {
+            "iterations": last["chunk"],
+            "loss_before": first["loss"],
+            "loss_after": last["loss"],
+            "accuracy_before": first["accuracy"],
+            "accuracy_after": last["accuracy"],
+            "accuracy_after_brian2": last["accuracy_brian2"],
+            "test_error": 1 - last["accuracy_brian2"],
+            "outputs_equal_to_numpy": last["outputs_equal_to_numpy"],  # share of trials within 1e-6
+            "largest_deviation_from_numpy": last["largest_deviation_from_numpy"],
+            "mean_rate_after": last["mean_rate"],
+        }
+
+    def figures(self, config, history, before, after):
+        return {
+            "learning_curves.png": plots.learning_curves([dict(h, time=h["chunk"]) for h in history],
+                                                         ["loss", "accuracy", "mean_rate"], xlabel="iteration (batch)"),
+            "output_by_condition.png": plots.output_by_condition(
+                before["o_conditions"], after["o_conditions"], task.CONDITIONS, float(config.dt),
+                config.steps - config.window_steps, "output o (target +1: signs differ)"),
+            "raster.png": plots.before_after(before, after, lambda ax, data, label: plots.raster(
+                ax, data["spike_i"], data["spike_t"], f"spikes of one trial, {label}"), legend=False),
+        }
 
 
-def summarise(history: list[dict]) -> dict:
-    first, last = history[0], history[-1]
-    return {
-        "iterations": last["chunk"],
-        "loss_before": first["loss"],
-        "loss_after": last["loss"],
-        "accuracy_before": first["accuracy"],
-        "accuracy_after": last["accuracy"],
-        "accuracy_after_brian2": last["accuracy_brian2"],
-        "test_error": 1 - last["accuracy_brian2"],
-        "outputs_equal_to_numpy": last["outputs_equal_to_numpy"],  # share of trials within 1e-6
-        "largest_deviation_from_numpy": last["largest_deviation_from_numpy"],
-        "mean_rate_after": last["mean_rate"],
-    }
-
-
-def draw(history: list[dict], before: dict, after: dict, folder: Path, config: Config) -> list[Path]:
-    from neurosims import plots
-
-    folder.mkdir(parents=True, exist_ok=True)
-    figures = {
-        "learning_curves.png": plots.learning_curves([dict(h, time=h["chunk"]) for h in history],
-                                                     ["loss", "accuracy", "mean_rate"], xlabel="iteration (batch)"),
-        "output_by_condition.png": plots.output_by_condition(
-            before["o_conditions"], after["o_conditions"], task.CONDITIONS, float(config.dt),
-            config.steps - config.window_steps, "output o (target +1: signs differ)"),
-        "raster.png": plots.before_after(before, after, lambda ax, data, label: plots.raster(
-            ax, data["spike_i"], data["spike_t"], f"spikes of one trial, {label}"), legend=False),
-    }
-    return [plots.save(fig, folder / name) for name, fig in figures.items()]
+EXPERIMENT = DelayedMemoryExact()

@@ -25,16 +25,13 @@ reached 3% validation error after 100 updates and was back at 47% after 130.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from brian2 import Hz, Quantity, ms
 
-from neurosims import eprop, eprop_classification
-from neurosims.config import quantity
-from neurosims.models import Model
+from neurosims.config import Preset, quantity
+from neurosims.methods.eprop.classification import EpropClassification
 
-NAME = "eprop-evidence"
 
 
 @dataclass(frozen=True)
@@ -85,33 +82,21 @@ class Config:
         return int(round(float(self.recall / self.dt)))
 
 
-# NEST's example: neurons, readout and learning
-COMMON = dict(tau_m=20 * ms, tau_out=20 * ms, v_th=0.6, t_ref=5 * ms, leaky_input=0.0, leaky_readout=1.0,
-              adapt_tau=2000 * ms, adapt_beta=0.0174, eta=5e-3, c_reg=300.0, f_target=10 * Hz)
+# The model files hold NEST's evidence-accumulation example's neurons, readout and learning.
 PRESETS = {
-    "quick": dict(COMMON, batch=16, iterations=40, validate_every=10, test_batches=2),
-    "default": dict(COMMON),
-    "paper": dict(COMMON, batch=64, iterations=2000, validate_every=10, test_batches=4),
+    "tiny": Preset("every stage in seconds (20 neurons, 12 updates of 4 trials): a check of the set-up",
+                   dict(n_lif=10, n_adaptive=10, batch=4, iterations=12, validate_every=4, stopping_batches=1,
+                        test_batches=1, alignment_trials=2)),
+    "quick": Preset("40 updates of 16 trials: learning above chance in about a minute",
+                    dict(batch=16, iterations=40, validate_every=10, test_batches=2)),
+    "default": Preset("NEST's evidence-accumulation example (batches of 32, stopped at 7% error)", {}),
+    "paper": Preset("batches of 64, as the TensorFlow original, up to 2000 updates",
+                    dict(batch=64, iterations=2000, validate_every=10, test_batches=4)),
 }
-
-
-def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
-    return eprop.load_models(overrides, NAME, classifier=True)
-
-
-def parameters(models: dict[str, Model]):
-    return eprop.parameters(models)
-
-
-def blueprint(config: Config, models: dict[str, Model]):
-    return eprop.blueprint(NAME, eprop_classification.shape(config), models)
 
 
 # ---------------------------------------------------------------------------------------------
 # Task
-
-
-CONDITIONS = ("left", "right")  # the side with more cues
 
 
 def trials(rng: np.random.Generator, config: Config, count: int):
@@ -138,8 +123,14 @@ def trials(rng: np.random.Generator, config: Config, count: int):
     return x, target, labels, labels
 
 
-def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
-        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
-        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
-    return eprop_classification.run(NAME, trials, CONDITIONS, config, params, out, seed, device,
-                                    models or load_models(), resume, progress, cache_dir, description, figures)
+class EpropEvidence(EpropClassification):
+    name = "eprop-evidence"
+    Config = Config
+    presets = PRESETS
+    conditions = ("left", "right")  # the side with more cues
+
+    def trials(self, rng, config, count):
+        return trials(rng, config, count)
+
+
+EXPERIMENT = EpropEvidence()

@@ -23,18 +23,16 @@ holds both to the NumPy reference), 3x faster on this task (BENCHMARKS.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from brian2 import Hz, Quantity, ms, second
 
-from neurosims import eprop
-from neurosims.config import quantity
+from neurosims import plots
+from neurosims.config import Preset, Setting, quantity
+from neurosims.experiment import Schedule
+from neurosims.methods.eprop import network as eprop
 from neurosims.models import Model
-from neurosims.simulation import open_simulator
-from neurosims.training import Trainer, log_spaced_chunks, run_training
-
-NAME = "eprop-pattern"
+from neurosims.training import log_spaced_chunks
 
 
 @dataclass(frozen=True)
@@ -68,34 +66,35 @@ class Config:
         return int(round(float(self.trial / self.dt)))
 
 
-# NEST's sine-wave example: its neuron, readout and learning parameters
-COMMON = dict(tau_m=30 * ms, tau_out=30 * ms, v_th=0.03, t_ref=0 * ms, leaky_input=1.0, leaky_readout=1.0,
-              eta=1e-4, c_reg=300.0, f_target=10 * Hz)
+# NEST's sine-wave example: its neuron, readout and learning parameters, where they depart
+# from the model files' (which hold those of NEST's evidence-accumulation example)
+NEST_SINE = "NEST 3.10 eprop_supervised_regression_sine-waves_bsshslm_2020.py"
+COMMON = dict(tau_m=Setting(30 * ms, f"{NEST_SINE} (tau_m 30 ms)"),
+              tau_out=Setting(30 * ms, f"{NEST_SINE} (readout tau_m 30 ms)"),
+              v_th=Setting(0.03, f"{NEST_SINE} (V_th 0.03 mV)"),
+              t_ref=Setting(0 * ms, f"{NEST_SINE} (t_ref 0 ms)"),
+              leaky_input=Setting(1.0, f"{NEST_SINE} (regular_spike_arrival False)"),
+              leaky_readout=Setting(1.0, f"{NEST_SINE} (regular_spike_arrival False)"),
+              eta=Setting(1e-4, f"{NEST_SINE} (eta 1e-4)"),
+              c_reg=Setting(300.0, f"{NEST_SINE} (c_reg 300)"),
+              f_target=Setting(10 * Hz, f"{NEST_SINE} (f_target 10 Hz)"))
 PRESETS = {
-    "quick": dict(COMMON, iterations=100, iterations_per_run=20, n_checkpoints=4, eta=1e-3),  # 10x eta
-    "default": dict(COMMON),
-    "paper": dict(COMMON, iterations=2000, iterations_per_run=50, n_checkpoints=10),
+    "tiny": Preset("every stage in seconds (20 inputs, 20 neurons, 12 iterations): a check of the set-up",
+                   dict(COMMON, n_inputs=20, n_neurons=20, iterations=12, iterations_per_run=1, n_checkpoints=2)),
+    "quick": Preset("100 iterations at 10x NEST's learning rate: the pattern learned in a minute",
+                    dict(COMMON, iterations=100, iterations_per_run=20, n_checkpoints=4,
+                         eta=Setting(1e-3, "10x NEST's 1e-4, so that 100 iterations learn the pattern"))),
+    "default": Preset("NEST's sine-wave example (200 iterations)", dict(COMMON)),
+    "paper": Preset("2000 iterations, as the original implementation",
+                    dict(COMMON, iterations=2000, iterations_per_run=50, n_checkpoints=10)),
 }
 
-MODELS = {"rule": "eprop_event_driven"}  # all neurons are LIF: the rule without adaptation, per spike
 
-
-def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
-    return eprop.load_models(dict(MODELS, **(overrides or {})), NAME, classifier=False)
-
-
-def parameters(models: dict[str, Model]):
-    return eprop.parameters(models)
-
-
-def shape(config: Config, sequences: int | None = None) -> eprop.Shape:
+def shape(config: Config, params: dict, sequences: int | None = None) -> eprop.Shape:
     return eprop.Shape(n_in=config.n_inputs, n_rec=config.n_neurons, n_out=config.n_readouts,
                        sequence_steps=config.steps, sequences=sequences or config.iterations_per_run, batch=1,
-                       dt=float(config.dt), classifier=False)
-
-
-def blueprint(config: Config, models: dict[str, Model]):
-    return eprop.blueprint(NAME, shape(config), models)
+                       dt=float(config.dt), classifier=False,
+                       window_steps=eprop.event_window(params, float(config.dt)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,16 +130,11 @@ def superimposed_sines(rng: np.random.Generator, steps: int, periods) -> np.ndar
 class Network:
     """The compiled e-prop network and this task's inputs."""
 
-    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str, cache_dir=None,
-                 seed: int = 0):
-        self.config = config
-        self.params = params
-        self.shape = shape(config)
-        self.net = eprop.Network(self.shape, models, open_simulator(eprop.blueprint(NAME, self.shape, models),
-                                                                     device, cache_dir))
-        self.sim = self.net.sim
+    def __init__(self, config: Config, models: dict[str, Model], params: dict, sim, seed: int):
+        self.config, self.params, self.sim, self.seed = config, params, sim, seed
+        self.net = eprop.Network(shape(config, params), models, sim)
         self.task = task(config, seed)
-        k = self.shape.sequences
+        k = self.net.shape.sequences
         self.x = np.tile(self.task["x"], (k, 1, 1))
         self.target = np.tile(self.task["target"], (k, 1, 1))
         self.window = np.ones(config.steps)
@@ -152,27 +146,12 @@ class Network:
         return weights, rec
 
 
-def trainer(net: Network, seed: int) -> Trainer:
-    """One chunk = `iterations_per_run` trials, each followed by a weight update; training losses
-    (with the weights in force during each trial, NEST's definition) are kept in the state."""
-    config = net.config
-    initial = dict(net.task["weights"], training_loss=np.zeros(0))
-
-    def step(state, chunk):
-        weights, rec = net.run({k: state[k] for k in ("in", "rec", "out")}, learning=True, seed=seed)
-        return dict(weights, training_loss=np.concatenate([state["training_loss"], rec["loss"]]))
-
-    def measure(state, chunk):
-        result, arrays = evaluate(net, {k: state[k] for k in ("in", "rec", "out")}, state["training_loss"], seed)
-        return {"iteration": chunk * config.iterations_per_run, **result}, arrays
-
-    total = config.iterations // config.iterations_per_run
-    return Trainer(initial, step, measure, total, log_spaced_chunks(total, config.n_checkpoints))
+WEIGHTS = ("in", "rec", "out")
 
 
-def evaluate(net: Network, weights: dict, training_loss: np.ndarray, seed: int) -> tuple[dict, dict]:
+def evaluate(net: Network, weights: dict, training_loss: np.ndarray) -> tuple[dict, dict]:
     """Loss of the current weights on the task (learning off), rate, and the last training loss."""
-    _, rec = net.run(weights, learning=False, seed=seed)
+    _, rec = net.run(weights, learning=False, seed=net.seed)
     trial = net.config.trial
     first = rec["t"] < float(trial)
     result = {
@@ -181,37 +160,77 @@ def evaluate(net: Network, weights: dict, training_loss: np.ndarray, seed: int) 
         "mean_rate": float(np.sum(first) / net.config.n_neurons / float(trial)),
     }
     arrays = {"y": rec["y"][0], "target": net.target[0], "spike_i": rec["i"][first], "spike_t": rec["t"][first],
-              "training_loss": training_loss, **{f"W_{k}": w for k, w in weights.items()}}
+              "training_loss": training_loss, "dt": np.array(float(net.config.dt)),
+              **{f"W_{k}": w for k, w in weights.items()}}
     return result, arrays
 
 
-def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
-        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
-        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
-    net = Network(config, models or load_models(), params, device, cache_dir, seed)  # fails before writing
-    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
-                        summarise, plot, figures)
+class EpropPattern(eprop.EpropExperiment):
+    """One chunk = `iterations_per_run` trials, each followed by a weight update; training
+    losses (with the weights in force during each trial, NEST's definition) are kept in the
+    state."""
+
+    name = "eprop-pattern"
+    Config = Config
+    presets = PRESETS
+    classifier = False
+    rule = "eprop_event_driven"  # all neurons are LIF: the rule without adaptation, per spike
+
+    def blueprint(self, config, models, params):
+        return eprop.blueprint(self.name, shape(config, params), models)
+
+    def network(self, config, models, params, simulator, seed):
+        return Network(config, models, params, simulator, seed)
+
+    def initial_state(self, net):
+        return dict(net.task["weights"], training_loss=np.zeros(0))
+
+    def train(self, net, state, chunk):
+        weights, rec = net.run({k: state[k] for k in WEIGHTS}, learning=True, seed=net.seed)
+        return dict(weights, training_loss=np.concatenate([state["training_loss"], rec["loss"]]))
+
+    def schedule(self, config):
+        total = config.iterations // config.iterations_per_run
+        return Schedule(total, log_spaced_chunks(total, config.n_checkpoints),
+                        config.iterations_per_run * float(config.trial))
+
+    def evaluate(self, net, state, chunk):
+        result, arrays = evaluate(net, {k: state[k] for k in WEIGHTS}, state["training_loss"])
+        return {"iteration": chunk * net.config.iterations_per_run, **result}, arrays
+
+    def state_from_outputs(self, net, outputs):
+        """The weights the binary wrote; the training losses are not part of its outputs."""
+        weights = eprop.from_synapses(net.net.shape, {g: outputs[f"{g}.w"] for g in eprop.PLASTIC})
+        return dict(weights, training_loss=np.zeros(0))
+
+    def summarise(self, history):
+        first, last = history[0], history[-1]
+        return {
+            "iterations": last["iteration"],
+            "loss_before": first["loss"],
+            "loss_after": last["loss"],
+            "loss_reduction": first["loss"] / last["loss"],
+            "rate_before": first["mean_rate"],
+            "rate_after": last["mean_rate"],
+        }
+
+    def figures(self, config, history, before, after):
+        return {
+            "loss.png": plots.loss_curve(after["training_loss"], "iteration (1 s trial)", "training loss"),
+            "output_vs_target.png": output_vs_target(before, after, float(config.dt)),
+            "learning_curves.png": plots.learning_curves(history, ["loss", "mean_rate"]),
+        }
 
 
-def summarise(history: list[dict]) -> dict:
-    first, last = history[0], history[-1]
-    return {
-        "iterations": last["iteration"],
-        "loss_before": first["loss"],
-        "loss_after": last["loss"],
-        "loss_reduction": first["loss"] / last["loss"],
-        "rate_before": first["mean_rate"],
-        "rate_after": last["mean_rate"],
-    }
+def output_vs_target(before: dict, after: dict, dt: float):
+    """Readout output against its target, and the raster, before and after learning."""
+    def draw(ax, data, label):
+        t = np.arange(len(data["y"])) * dt
+        ax.plot(t, data["target"], "k", lw=1.5, label="target")
+        ax.plot(t, data["y"], color="tab:red", lw=1, label="output")
+        ax.set_title(f"readout, {label}")
+
+    return plots.before_after(before, after, draw)
 
 
-def plot(history: list[dict], before: dict, after: dict, folder: Path) -> list[Path]:
-    from neurosims import plots
-
-    folder.mkdir(parents=True, exist_ok=True)
-    figures = {
-        "loss.png": plots.loss_curve(after["training_loss"], "iteration (1 s trial)", "training loss"),
-        "output_vs_target.png": plots.output_vs_target(before, after, dt=1e-3),
-        "learning_curves.png": plots.learning_curves(history, ["loss", "mean_rate"]),
-    }
-    return [plots.save(fig, folder / name) for name, fig in figures.items()]
+EXPERIMENT = EpropPattern()

@@ -25,20 +25,18 @@ of several filter time constants (5-50 ms).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from brian2 import Quantity, ms, second
 
-from neurosims import differentiable as diff
-from neurosims import metrics
-from neurosims.config import quantity
+from neurosims import plots
+from neurosims.config import Preset, quantity
+from neurosims.experiment import Schedule
 from neurosims.inputs import smoothed_noise
+from neurosims.methods.exact_gradient import network as diff
+from neurosims.methods.spike_coding import metrics
 from neurosims.models import Model
-from neurosims.simulation import open_simulator
-from neurosims.training import Trainer, log_spaced_chunks, run_training
-
-NAME = "fast-coding"
+from neurosims.training import log_spaced_chunks
 TRAIN, TEST, INIT, BASELINE = range(4)  # random streams
 
 
@@ -71,24 +69,17 @@ class Config:
 
 
 PRESETS = {
-    "quick": dict(iterations=60, n_checkpoints=3, test_trials=8),
-    "default": dict(),
-    "paper": dict(iterations=2000, n_checkpoints=10),
+    "tiny": Preset("every stage in seconds (10 neurons, 12 updates): a check of the set-up",
+                   dict(n_neurons=10, trial=0.1 * second, batch=2, iterations=12, n_checkpoints=2, test_trials=2)),
+    "quick": Preset("60 updates: the coding error falls 3x or more in about 20 s",
+                    dict(iterations=60, n_checkpoints=3, test_trials=8)),
+    "default": Preset("300 updates", {}),
+    "paper": Preset("2000 updates", dict(iterations=2000, n_checkpoints=10)),
 }
 
 
-def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
-    return diff.load_models(overrides, NAME)
-
-
-def parameters(models: dict[str, Model]):
-    from neurosims.models import merge_parameters
-
-    return merge_parameters([models["neuron"]])
-
-
 def blueprint(config: Config, models: dict[str, Model]):
-    return diff.blueprint(NAME, config.n_neurons, config.n_inputs, config.n_inputs, config.steps,
+    return diff.blueprint("fast-coding", config.n_neurons, config.n_inputs, config.n_inputs, config.steps,
                           float(config.dt), models, record=False)
 
 
@@ -109,35 +100,26 @@ STEP_SCALE = {"W": 1e-3, "U": None, "O": None, "I0": 0.05}  # Adam step per matr
 
 
 class Network:
-    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str, cache_dir=None,
-                 seed: int = 0):
-        self.config = config
-        self.params = params  # model parameters (tau_m, tau_s, gate_width)
+    """The task the seed draws (initial weights, test trials) and the compiled network that
+    re-runs trained weights."""
+
+    def __init__(self, config: Config, params: dict, sim, seed: int):
+        self.config, self.params, self.sim, self.seed = config, params, sim, seed  # tau_m, tau_s, gate_width
         self.constants = diff.constants(params, config.dt)
-        self.sim = open_simulator(blueprint(config, models), device, cache_dir)
-        self.seed = seed
         self.test_x = signal(np.random.default_rng([seed, TEST]), config, config.test_trials)
+        self.initial = initial_params(np.random.default_rng([seed, INIT]), config)
+
+    def gradient(self, weights: dict, chunk: int) -> dict:
+        """The exact gradient of the coding loss (with the activity cost) on the chunk's batch."""
+        config = self.config
+        x = signal(np.random.default_rng([self.seed, TRAIN, chunk]), config, config.batch)
+        return diff.gradient(weights, x, x, np.ones(config.steps), self.constants, activity=config.activity_cost)[1]
 
 
 def spike_trains(theta: np.ndarray) -> np.ndarray:
     """Spikes (theta crossing pi) per trial, step and neuron, from a trajectory."""
     turns = np.floor((theta + np.pi) / (2 * np.pi))
     return np.diff(turns, axis=1) > 0
-
-
-def trainer(net: Network, seed: int) -> Trainer:
-    config = net.config
-
-    def gradient(weights, chunk):
-        x = signal(np.random.default_rng([seed, TRAIN, chunk]), config, config.batch)
-        return diff.gradient(weights, x, x, np.ones(config.steps), net.constants, activity=config.activity_cost)[1]
-
-    def measure(weights, chunk):
-        return evaluate(net, weights, final=chunk == config.iterations)
-
-    return diff.adam_trainer(initial_params(np.random.default_rng([seed, INIT]), config), STEP_SCALE,
-                             config.learning_rate, gradient, measure, config.iterations,
-                             log_spaced_chunks(config.iterations, config.n_checkpoints))
 
 
 def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
@@ -194,39 +176,65 @@ def rate_code_errors(rng: np.random.Generator, config: Config, x: np.ndarray, sp
     return float(errors[tau_s]), float(min(errors.values()))
 
 
-def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
-        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
-        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
-    net = Network(config, models or load_models(), params, device, cache_dir, seed)  # fails before writing
-    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
-                        summarise, plot, figures, chunk_seconds=config.batch * float(config.trial))
+class FastCoding(diff.ExactGradientExperiment):
+    name = "fast-coding"
+    Config = Config
+    presets = PRESETS
+    step_scale = STEP_SCALE
+
+    def blueprint(self, config, models, params):
+        return blueprint(config, models)
+
+    def network(self, config, models, params, simulator, seed):
+        return Network(config, params, simulator, seed)
+
+    def schedule(self, config):
+        return Schedule(config.iterations, log_spaced_chunks(config.iterations, config.n_checkpoints),
+                        config.batch * float(config.trial))
+
+    def evaluate(self, net, state, chunk):
+        return evaluate(net, {k: state[k] for k in diff.PARAMS}, final=chunk == net.config.iterations)
+
+    def summarise(self, history):
+        first, last = history[0], history[-1]
+        return {
+            "coding_error_before": first["coding_error"],
+            "coding_error_after": last["coding_error"],
+            "coding_error_after_brian2": last["coding_error_brian2"],
+            "trials_equal_to_numpy": last["trials_equal_to_numpy"],
+            "rate_before": first["mean_rate"],
+            "rate_after": last["mean_rate"],
+            "rate_code_error_same_spikes": last["rate_code_error"],  # best decoding filter
+            "rate_code_error_same_spikes_same_filter": last["rate_code_error_same_filter"],
+            "advantage_over_rate_code": last["rate_code_error"] / last["coding_error_brian2"],
+        }
+
+    def figures(self, config, history, before, after):
+        dt = float(config.dt)
+        return {
+            "raster_and_output.png": plots.before_after(before, after, lambda ax, data, label: plots.trajectories(
+                ax, data["x"], data["o"], dt, f"input and output, {label}")),
+            "learning_curves.png": plots.learning_curves(history, ["coding_error", "mean_rate"]),
+            "error_vs_spikes.png": error_vs_rate(
+                [(h["mean_rate"], h["coding_error"]) for h in history],
+                (history[-1]["mean_rate"], history[-1]["rate_code_error"])),
+        }
 
 
-def summarise(history: list[dict]) -> dict:
-    first, last = history[0], history[-1]
-    return {
-        "coding_error_before": first["coding_error"],
-        "coding_error_after": last["coding_error"],
-        "coding_error_after_brian2": last["coding_error_brian2"],
-        "trials_equal_to_numpy": last["trials_equal_to_numpy"],
-        "rate_before": first["mean_rate"],
-        "rate_after": last["mean_rate"],
-        "rate_code_error_same_spikes": last["rate_code_error"],  # best decoding filter
-        "rate_code_error_same_spikes_same_filter": last["rate_code_error_same_filter"],
-        "advantage_over_rate_code": last["rate_code_error"] / last["coding_error_brian2"],
-    }
+def error_vs_rate(trained: list[tuple[float, float]], rate_code: tuple[float, float]):
+    """Coding error against firing rate during training (first point: before) and a rate code
+    with the same number of spikes as the trained network."""
+    fig, ax = plots.plt.subplots(figsize=(4.5, 3.5))
+    rates, errors = zip(*trained)
+    ax.plot(rates, errors, "o-", color="tab:blue", label="trained network (during training)")
+    ax.plot(rates[0], errors[0], "s", color="tab:gray", label="before training")
+    ax.plot(*rate_code, "^", color="tab:red", label="rate code, same spikes")
+    ax.set_xlabel("mean rate (Hz)")
+    ax.set_ylabel("coding error (relative MSE)")
+    ax.set_yscale("log")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
 
 
-def plot(history: list[dict], before: dict, after: dict, folder: Path) -> list[Path]:
-    from neurosims import plots
-
-    folder.mkdir(parents=True, exist_ok=True)
-    figures = {
-        "raster_and_output.png": plots.before_after(before, after, lambda ax, data, label: plots.trajectories(
-            ax, data["x"], data["o"], float(data["dt"]), f"input and output, {label}")),
-        "learning_curves.png": plots.learning_curves(history, ["coding_error", "mean_rate"]),
-        "error_vs_spikes.png": plots.error_vs_rate(
-            [(h["mean_rate"], h["coding_error"]) for h in history],
-            (history[-1]["mean_rate"], history[-1]["rate_code_error"])),
-    }
-    return [plots.save(fig, folder / name) for name, fig in figures.items()]
+EXPERIMENT = FastCoding()

@@ -33,20 +33,19 @@ Departures from the authors' code, each deliberate:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from brian2 import Hz, Quantity, ms, second
 
-from neurosims import metrics
-from neurosims.config import quantity
+from neurosims import plots
+from neurosims.blueprint import Blueprint, all_to_all, parameter_names, parameter_values
+from neurosims.config import Preset, quantity
+from neurosims.experiment import Experiment, Schedule
 from neurosims.inputs import smoothed_noise
-from neurosims.models import (Model, combine, load_roles, make_group, make_synapses,
-                              merge_parameters, structure)
-from neurosims.simulation import Blueprint, all_to_all, open_simulator
-from neurosims.training import Trainer, log_spaced_chunks, run_seed, run_training
-
-NAME = "predictive-coding"
+from neurosims.methods.spike_coding import metrics
+from neurosims.methods.spike_coding.network import authors_initial_weights, schedule_arbiter
+from neurosims.models import Model, combine, make_group, make_synapses, structure
+from neurosims.training import log_spaced_chunks, run_seed
 
 # Which model file fills each role; `--model ROLE=path/to/file.py` swaps one.
 MODELS = {
@@ -108,27 +107,16 @@ def _divides(unit, total) -> bool:
 
 
 PRESETS = {
-    "quick": dict(training=64 * second, n_checkpoints=7, decoder_fit=10 * second,
-                  test=5 * second, n_directions=2, constant_duration=5 * second),
-    "default": dict(training=1000 * second, n_checkpoints=10),
-    "paper": dict(),
+    "tiny": Preset("every stage in seconds (12 chunks; learns little): a check of the set-up",
+                   dict(training=12 * second, n_checkpoints=3, decoder_fit=2 * second, test=1 * second,
+                        n_directions=1, constant_duration=1 * second)),
+    "quick": Preset("64 s of training and shorter evaluations: the learning curves' first decades, in a minute",
+                    dict(training=64 * second, n_checkpoints=7, decoder_fit=10 * second, test=5 * second,
+                         n_directions=2, constant_duration=5 * second)),
+    "default": Preset("1000 s of training, where error and distance to the optimum have levelled off",
+                      dict(training=1000 * second, n_checkpoints=10)),
+    "paper": Preset("the authors' 14,000 iterations of 1 s", {}),
 }
-
-
-def load_models(overrides: dict[str, str] | None = None) -> dict[str, Model]:
-    """The models of each role, composed: neuron, input, feedforward, recurrent."""
-    loaded = load_roles(MODELS, overrides, NAME)
-    return {
-        "neuron": loaded["neuron"],
-        "input": loaded["input"],
-        "feedforward": combine(loaded["feedforward"], loaded["feedforward_rule"]),
-        "recurrent": combine(loaded["recurrent"], loaded["recurrent_rule"]),
-        "arbiter": loaded["arbiter"],
-    }
-
-
-def parameters(models: dict[str, Model]):
-    return merge_parameters(list(models.values()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +126,6 @@ def parameters(models: dict[str, Model]):
 GROUP_OF_ROLE = {"neuron": "neurons", "input": "inputs", "feedforward": "feedforward",
                  "recurrent": "recurrent", "arbiter": "arbiter"}
 STATE = ("neurons.V", "neurons.r", "inputs.x", "feedforward.F", "recurrent.Omega")
-LEARNING_RATES = ("eps_f", "eps_r")
 
 
 def blueprint(config: Config, models: dict[str, Model]) -> Blueprint:
@@ -159,32 +146,29 @@ def blueprint(config: Config, models: dict[str, Model]) -> Blueprint:
         recurrent.connect(**all_to_all(n, n))
         arbiter = make_synapses(models["arbiter"], neurons, neurons, "arbiter", namespace)
         arbiter.connect(**all_to_all(n, n))
-        for updater in arbiter.summed_updaters.values():
-            updater.when = "before_thresholds"  # after u is drawn (after_groups), before spiking
+        schedule_arbiter(arbiter)
         spikes = SpikeMonitor(neurons, name="spikes")
         trace = StateMonitor(neurons, ["V", "r"], record=True, dt=config.record_dt, name="trace")
         target = StateMonitor(inputs, "x", record=True, dt=config.record_dt, name="target")
         return [c_in, inputs, neurons, feedforward, recurrent, arbiter, spikes, trace, target]
 
-    settable = STATE + tuple(
-        f"{GROUP_OF_ROLE[role]}.{p}" for role, m in models.items() for p in m.parameters
-    )
+    groups = {GROUP_OF_ROLE[role]: m for role, m in models.items()}
     return Blueprint(
-        name=NAME,
+        name="predictive-coding",
         build=build,
         duration=float(config.chunk),
         dt=float(config.dt),
-        settable=settable,
+        settable=STATE + parameter_names(groups),
         timed_arrays=("c_in",),
         outputs=STATE + ("spikes.i", "spikes.t", "trace.V", "trace.r", "target.x"),
-        sources={GROUP_OF_ROLE[role]: str(m.path) for role, m in models.items()},
+        sources={group: str(m.path) for group, m in groups.items()},
         key={"n": n, "j": j, "input_dt": float(config.input_dt), "record_dt": float(config.record_dt),
              "models": {role: structure(m) for role, m in models.items()}},
     )
 
 
 # ---------------------------------------------------------------------------------------------
-# Inputs and initial state
+# Inputs and the network
 
 
 def signal(rng: np.random.Generator, config: Config, scale: float = 1.0) -> np.ndarray:
@@ -193,20 +177,7 @@ def signal(rng: np.random.Generator, config: Config, scale: float = 1.0) -> np.n
                           config.input_smoothing, config.input_dt)
 
 
-def initial_weights(rng: np.random.Generator, config: Config) -> dict[str, np.ndarray]:
-    """F: 0.5 N(0,1), columns of unit length; Omega: -0.2 U(0,1) - 0.5 I (authors' code)."""
-    n, j = config.n_neurons, config.n_inputs
-    f = 0.5 * rng.standard_normal((j, n))
-    f /= np.linalg.norm(f, axis=0, keepdims=True)
-    omega = -0.2 * rng.random((n, n)) - 0.5 * np.eye(n)
-    return {"F": f, "Omega": omega}
-
-
 TRAIN, DECODER, TEST, CONSTANT, INIT = range(5)  # random streams
-
-
-# ---------------------------------------------------------------------------------------------
-# Running
 
 
 class Network:
@@ -216,12 +187,14 @@ class Network:
     (connect(i=repeat, j=tile)), so a synapse array is the transposed matrix, flattened.
     """
 
-    def __init__(self, config: Config, models: dict[str, Model], params: dict, device: str,
-                 cache_dir=None, simulator=None):
-        self.config = config
-        self.params = params
-        self.models = models
-        self.sim = simulator or open_simulator(blueprint(config, models), device, cache_dir)
+    def __init__(self, config: Config, models: dict[str, Model], params: dict, sim, seed: int):
+        self.config, self.params, self.sim, self.seed = config, params, sim, seed
+        self.groups = {GROUP_OF_ROLE[role]: m for role, m in models.items()}
+
+    def rest(self, weights: dict) -> dict:
+        """The network at rest with the given weights."""
+        n, j = self.config.n_neurons, self.config.n_inputs
+        return {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j), **weights}
 
     def run(self, state: dict, c: np.ndarray, seed: int, learning: bool) -> tuple[dict, dict]:
         """One chunk. state: V, r, x (vectors), F, Omega (matrices). Returns (state, recording)."""
@@ -230,10 +203,7 @@ class Network:
             "feedforward.F": state["F"].ravel(),  # (j, n) row-major = pre-major
             "recurrent.Omega": state["Omega"].T.ravel(),  # (post, pre) -> pre-major
         }
-        for role, model in self.models.items():
-            for p in model.parameters:
-                value = self.params[p] if (learning or p not in LEARNING_RATES) else 0.0
-                values[f"{GROUP_OF_ROLE[role]}.{p}"] = float(np.asarray(value))
+        values |= parameter_values(self.groups, self.params, learning=float(learning))
         return self.unpack(self.sim.run(values, {"c_in": c}, seed))
 
     def unpack(self, out: dict) -> tuple[dict, dict]:
@@ -250,9 +220,7 @@ class Network:
 
     def run_segment(self, weights: dict, inputs: list[np.ndarray], seeds: list[int]) -> dict:
         """Consecutive chunks with learning off, from rest; recordings concatenated."""
-        n, j = self.config.n_neurons, self.config.n_inputs
-        state = {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j), **weights}
-        parts = []
+        state, parts = self.rest(weights), []
         for k, (c, seed) in enumerate(zip(inputs, seeds)):
             state, rec = self.run(state, c, seed, learning=False)
             rec["t"] = rec["t"] + k * float(self.config.chunk)
@@ -260,9 +228,9 @@ class Network:
         return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
-def evaluate(net: Network, weights: dict, seed: int) -> tuple[dict, dict]:
+def evaluate(net: Network, weights: dict) -> tuple[dict, dict]:
     """Metrics of the network with the given weights (learning off). Returns (metrics, arrays)."""
-    cfg = net.config
+    cfg, seed = net.config, net.seed
     chunks = lambda d: int(round(float(d / cfg.chunk)))  # noqa: E731
 
     def noise_inputs(stream, count, scale):
@@ -308,63 +276,79 @@ def evaluate(net: Network, weights: dict, seed: int) -> tuple[dict, dict]:
     return result, arrays
 
 
-def trainer(net: Network, seed: int) -> Trainer:
+# ---------------------------------------------------------------------------------------------
+# The experiment
+
+
+class PredictiveCoding(Experiment):
     """Training from the seed's initial weights: a new 1 s input sequence per chunk, metrics
     at log-spaced chunks."""
-    config = net.config
-    rng = np.random.default_rng([seed, INIT])
-    initial = {"V": np.zeros(config.n_neurons), "r": np.zeros(config.n_neurons),
-               "x": np.zeros(config.n_inputs), **initial_weights(rng, config)}
 
-    def step(state, chunk):
-        c = signal(np.random.default_rng([seed, TRAIN, chunk]), config)
-        return net.run(state, c, run_seed(seed, TRAIN, chunk), learning=True)[0]
+    name = "predictive-coding"
+    Config = Config
+    presets = PRESETS
+    roles = MODELS
 
-    def measure(state, chunk):
-        return evaluate(net, {"F": state["F"], "Omega": state["Omega"]}, seed)
+    def compose(self, loaded: dict[str, Model]) -> dict[str, Model]:
+        return {
+            "neuron": loaded["neuron"],
+            "input": loaded["input"],
+            "feedforward": combine(loaded["feedforward"], loaded["feedforward_rule"]),
+            "recurrent": combine(loaded["recurrent"], loaded["recurrent_rule"]),
+            "arbiter": loaded["arbiter"],
+        }
 
-    total = int(round(float(config.training / config.chunk)))
-    return Trainer(initial, step, measure, total, log_spaced_chunks(total, config.n_checkpoints))
+    def blueprint(self, config, models, params):
+        return blueprint(config, models)
+
+    def network(self, config, models, params, simulator, seed):
+        return Network(config, models, params, simulator, seed)
+
+    def initial_state(self, net):
+        """F: 0.5 N(0,1), columns of unit length; Omega: -0.2 U(0,1) - 0.5 I (authors' code)."""
+        rng = np.random.default_rng([net.seed, INIT])
+        return net.rest(authors_initial_weights(rng, net.config.n_neurons, net.config.n_inputs))
+
+    def train(self, net, state, chunk):
+        c = signal(np.random.default_rng([net.seed, TRAIN, chunk]), net.config)
+        return net.run(state, c, run_seed(net.seed, TRAIN, chunk), learning=True)[0]
+
+    def schedule(self, config):
+        total = int(round(float(config.training / config.chunk)))
+        return Schedule(total, log_spaced_chunks(total, config.n_checkpoints), float(config.chunk))
+
+    def evaluate(self, net, state, chunk):
+        return evaluate(net, {"F": state["F"], "Omega": state["Omega"]})
+
+    def state_from_outputs(self, net, outputs):
+        return net.unpack(outputs)[0]
+
+    def summarise(self, history):
+        """Before/after ratios, the figures the card's targets are stated in."""
+        first, last = history[0], history[-1]
+        return {
+            "simulated_training_s": last["time"],
+            "decoding_error_before": first["decoding_error"],
+            "decoding_error_after": last["decoding_error"],
+            "error_reduction": first["decoding_error"] / last["decoding_error"],
+            "distance_before": first["distance_to_optimum"],
+            "distance_after": last["distance_to_optimum"],
+            "distance_reduction": first["distance_to_optimum"] / last["distance_to_optimum"],
+            "rate_before": first["mean_rate"],
+            "rate_after": last["mean_rate"],
+            "isi_cv_before": first["isi_cv"],
+            "isi_cv_after": last["isi_cv"],
+        }
+
+    def figures(self, config, history, before, after):
+        return {
+            "raster_and_decoding.png": plots.raster_and_decoding(before, after, float(config.record_dt)),
+            "learning_curves.png": plots.learning_curves(
+                history, ["decoding_error", "mean_rate", "voltage_variance", "distance_to_optimum", "isi_cv"]),
+            "recurrent_weights.png": plots.weights_vs_optimum(
+                [(b["Omega"], -b["F"].T @ b["F"]) for b in (before, after)], ["before", "after"],
+                xlabel=r"$-F^\top F$", ylabel=r"$\Omega$"),
+        }
 
 
-def run(config: Config, params: dict, out: Path, seed: int = 0, device: str = "standalone",
-        models: dict[str, Model] | None = None, resume: bool = False, progress: bool = True,
-        cache_dir=None, description: dict | None = None, figures: bool = True) -> dict:
-    """Train and evaluate; write checkpoints, metrics, arrays and figures to `out`."""
-    net = Network(config, models or load_models(), params, device, cache_dir)  # fails before writing
-    return run_training(NAME, net.sim, trainer(net, seed), out, seed, device, resume, progress, description,
-                        summarise, plot, figures)
-
-
-def summarise(history: list[dict]) -> dict:
-    """Before/after ratios, the figures the card's targets are stated in."""
-    first, last = history[0], history[-1]
-    return {
-        "simulated_training_s": last["time"],
-        "decoding_error_before": first["decoding_error"],
-        "decoding_error_after": last["decoding_error"],
-        "error_reduction": first["decoding_error"] / last["decoding_error"],
-        "distance_before": first["distance_to_optimum"],
-        "distance_after": last["distance_to_optimum"],
-        "distance_reduction": first["distance_to_optimum"] / last["distance_to_optimum"],
-        "rate_before": first["mean_rate"],
-        "rate_after": last["mean_rate"],
-        "isi_cv_before": first["isi_cv"],
-        "isi_cv_after": last["isi_cv"],
-    }
-
-
-def plot(history: list[dict], before: dict, after: dict, folder: Path) -> list[Path]:
-    """The experiment's figures, written as PNG files into `folder`."""
-    from neurosims import plots
-
-    folder.mkdir(parents=True, exist_ok=True)
-    figures = {
-        "raster_and_decoding.png": plots.raster_and_decoding(before, after),
-        "learning_curves.png": plots.learning_curves(
-            history, ["decoding_error", "mean_rate", "voltage_variance", "distance_to_optimum", "isi_cv"]),
-        "recurrent_weights.png": plots.weights_vs_optimum(
-            [(b["Omega"], -b["F"].T @ b["F"]) for b in (before, after)], ["before", "after"],
-            xlabel=r"$-F^\top F$", ylabel=r"$\Omega$"),
-    }
-    return [plots.save(fig, folder / name) for name, fig in figures.items()]
+EXPERIMENT = PredictiveCoding()

@@ -1,9 +1,10 @@
 """The `neurosims` command: parses arguments and dispatches; every bad input is one line.
 
     neurosims models                      list the model library
-    neurosims models show NAME|PATH       equations and parameter table of one model
-    neurosims run EXPERIMENT [--preset P] [--set name=value ...] [--seed N]
+    neurosims models show NAME|PATH       equations, step schedule and parameter table of a model
+    neurosims run EXPERIMENT [--preset P] [--set name=value ...] [--seed N] [--learner L]
                   [--device runtime|standalone] [--model ROLE=PATH] [--out DIR] [--resume]
+    neurosims sweep | export | collect    many runs: Dask, or a portable build for clusters
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 from neurosims.errors import NeurosimsError
-from neurosims.runs import import_brian
+from neurosims.simulators import import_brian
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,9 +64,6 @@ def _parser() -> argparse.ArgumentParser:
 
     sweep = commands.add_parser("sweep", help="run an experiment over a grid of values and seeds on Dask")
     _experiment_arguments(sweep)
-    sweep.add_argument("--learner", help="the learner, for experiments with several")
-    sweep.add_argument("--model", action="append", default=[], metavar="ROLE=PATH",
-                       help="use your own model file for one role, in every task")
     sweep.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                        help="values to sweep (repeat for a grid)")
     sweep.add_argument("--seeds", default="0", help="seeds: 1-20 or 1,4,9 (default 0)")
@@ -93,11 +91,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _experiment_arguments(parser):
-    """The experiment, preset and --set values of a batch (sweep, export): quick by default."""
+    """The experiment, preset, --set values, learner and model files of a batch (sweep,
+    export): quick by default."""
     parser.add_argument("experiment")
     parser.add_argument("--preset", default="quick", help="named preset (default quick)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a value for every task")
+    parser.add_argument("--learner", help="the learner, for experiments with several")
+    parser.add_argument("--model", action="append", default=[], metavar="ROLE=PATH",
+                        help="use your own model file for one role, in every task")
 
 
 def _models(args) -> int:
@@ -115,17 +117,24 @@ def _models(args) -> int:
 
 
 def format_model(model) -> str:
-    """A model as text: summary, citation, equations, code, parameter table (generated from the
-    file, never written twice)."""
+    """A model as text: summary, citation, equations, code with when it runs in a time step,
+    parameter table (generated from the file, never written twice)."""
+    from neurosims.models.schedule import rows_of
+
     lines = [f"{model.name} ({model.kind}) - {model.path}", "", model.description.strip(), "",
              f"Citation: {model.citation}", "", "Equations:"]
     lines += ["  " + ln.strip() for ln in model.equations.strip().splitlines()] or ["  (none)"]
-    from neurosims.models import CODE_FIELDS
-
-    for field in CODE_FIELDS:
-        code = getattr(model, field.lower())
-        if code:
-            lines += [f"{field}:"] + ["  " + ln.strip() for ln in code.strip().splitlines()]
+    for field in ("THRESHOLD", "REFRACTORY"):
+        if getattr(model, field.lower()):
+            lines += [f"{field}:", "  " + getattr(model, field.lower()).strip()]
+    rows = rows_of(model)
+    if rows:
+        lines += ["", "Code, in the order it runs in a time step (see models/schedule.py):"]
+    for row in rows:
+        lines += [f"{row.name} ({row.when}, {row.runs}):"]
+        lines += ["  " + ln.strip() for ln in getattr(model, row.name.lower()).strip().splitlines()]
+    if model.learning_rates:
+        lines += ["", f"Learning rates (0: no learning): {', '.join(model.learning_rates)}"]
     lines += ["", "Parameters:"]
     if not model.parameters:
         lines.append("  (none)")
@@ -147,7 +156,7 @@ def _run(args) -> int:
                 print(f"{'':<20} learners (--learner): {', '.join(LEARNERS[name])}; the first is the default")
         return 0
     import_brian()
-    from neurosims.runs import prepare
+    from neurosims.experiment import prepare
 
     prepared = prepare(args.experiment, args.preset, args.set, args.model, args.learner)
     out = args.out or Path.home() / "neurosims-runs" / f"{args.experiment}-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -166,7 +175,7 @@ def _run(args) -> int:
 
 def _sweep(args) -> int:
     import_brian()
-    from neurosims.sweep import parse_grid, parse_seeds, plot_metric, run_sweep
+    from neurosims.batch.sweep import parse_grid, parse_seeds, plot_metric, run_sweep
 
     grid, seeds = parse_grid(args.grid), parse_seeds(args.seeds)
     if args.workers < 1 or args.retries < 0:
@@ -186,10 +195,11 @@ def _sweep(args) -> int:
 
 def _export(args) -> int:
     import_brian()
-    from neurosims.export import export
-    from neurosims.sweep import parse_seeds
+    from neurosims.batch.export import export
+    from neurosims.batch.sweep import parse_seeds
 
-    folder = export(args.experiment, args.preset, args.set, parse_seeds(args.seeds), args.out)
+    folder = export(args.experiment, args.preset, args.set, parse_seeds(args.seeds), args.out,
+                    model_files=args.model, learner=args.learner)
     print(f"neurosims export: {folder}\n  one task:  bash {folder / 'run_task.sh'} SEED OUTDIR\n"
           f"  SLURM:     cd {folder} && sbatch slurm_array.sh\n  then:      neurosims collect {folder}")
     return 0
@@ -197,7 +207,7 @@ def _export(args) -> int:
 
 def _collect(args) -> int:
     import_brian()
-    from neurosims.export import collect
+    from neurosims.batch.export import collect
 
     rows = collect(args.folder)
     done = sum(r["status"] == "done" for r in rows)

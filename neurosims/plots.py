@@ -1,4 +1,5 @@
-"""Figures shared by experiments and notebooks. Each function returns a matplotlib Figure."""
+"""Figure helpers shared by experiments and notebooks; each returns a matplotlib Figure (an
+experiment's own figures live in its module)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def before_after(before: dict, after: dict, draw, legend: bool = True):
     return fig
 
 
-def raster_and_decoding(before: dict, after: dict, record_dt: float = 1e-3):
+def raster_and_decoding(before: dict, after: dict, record_dt: float):
     """Raster and decoded vs true signal, before and after learning (one column each)."""
     return before_after(before, after, lambda ax, data, label: trajectories(
         ax, data["x"], data["x_hat"], record_dt, f"x and decoded x, {label}"))
@@ -102,30 +103,6 @@ def loss_curve(losses: np.ndarray, xlabel: str, ylabel: str):
     return fig
 
 
-def output_vs_target(before: dict, after: dict, dt: float):
-    """Readout output against its target, and the raster, before and after learning."""
-    def draw(ax, data, label):
-        t = np.arange(len(data["y"])) * dt
-        ax.plot(t, data["target"], "k", lw=1.5, label="target")
-        ax.plot(t, data["y"], color="tab:red", lw=1, label="output")
-        ax.set_title(f"readout, {label}")
-
-    return before_after(before, after, draw)
-
-
-def raster_and_readout(before: dict, after: dict, dt: float):
-    """Raster and the readouts' class probabilities of one trial, before and after learning."""
-    def draw(ax, data, label):
-        pi = np.exp(data["y"]) / np.exp(data["y"]).sum(axis=1, keepdims=True)
-        t = np.arange(len(pi)) * dt
-        for k, name in enumerate(("class 0", "class 1")):
-            ax.plot(t, pi[:, k], lw=1, label=name)
-        ax.set_ylim(0, 1)
-        ax.set_title(f"readout probabilities, {label}")
-
-    return before_after(before, after, draw)
-
-
 def output_by_condition(before: np.ndarray, after: np.ndarray, names: tuple[str, ...], dt: float,
                         window_start: int, ylabel: str):
     """The output averaged over the trials of each condition (rows of `before`/`after`,
@@ -144,97 +121,7 @@ def output_by_condition(before: np.ndarray, after: np.ndarray, names: tuple[str,
     return fig
 
 
-def gradient_alignment(history: list[dict], names: list[str], x_key: str = "iteration", ratio: str | None = None):
-    """Cosine similarity between an approximate and the exact gradient during training, one
-    line per weight matrix (`alignment_<name>` in each history entry); with `ratio`, a second
-    panel shows that entry (the ratio of the gradients' norms) on a log scale."""
-    fig, axes = plt.subplots(1, 2 if ratio else 1, figsize=(10 if ratio else 5, 3.5), squeeze=False)
-    ax = axes[0, 0]
-    x = [h[x_key] for h in history]
-    for name in names:
-        ax.plot(x, [h[f"alignment_{name}"] for h in history], "o-", ms=3, label=name)
-    ax.axhline(0, color="0.6", lw=0.8)
-    ax.set_ylim(-1.05, 1.05)
-    ax.set_xlabel(x_key)
-    ax.set_ylabel("cosine(e-prop, BPTT)")
-    ax.legend(fontsize=8)
-    if ratio:
-        axes[0, 1].semilogy(x, [h[ratio] for h in history], "o-", ms=3, color="k")
-        axes[0, 1].set_xlabel(x_key)
-        axes[0, 1].set_ylabel("|BPTT gradient| / |e-prop gradient|")
-    fig.tight_layout()
-    return fig
-
-
-def error_vs_rate(trained: list[tuple[float, float]], rate_code: tuple[float, float]):
-    """Coding error against firing rate during training (first point: before) and a rate code
-    with the same number of spikes as the trained network."""
-    fig, ax = plt.subplots(figsize=(4.5, 3.5))
-    rates, errors = zip(*trained)
-    ax.plot(rates, errors, "o-", color="tab:blue", label="trained network (during training)")
-    ax.plot(rates[0], errors[0], "s", color="tab:gray", label="before training")
-    ax.plot(*rate_code, "^", color="tab:red", label="rate code, same spikes")
-    ax.set_xlabel("mean rate (Hz)")
-    ax.set_ylabel("coding error (relative MSE)")
-    ax.set_yscale("log")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
 def weight_matrix(ax, weights: np.ndarray, title: str = ""):
     image = ax.imshow(weights, cmap="RdBu_r", vmin=-np.abs(weights).max(), vmax=np.abs(weights).max())
     ax.set_title(title)
     plt.colorbar(image, ax=ax)
-
-
-def autonomous_runs(before: dict, after: dict, record_dt: float = 1e-3):
-    """The true system and the network's estimate with input and feedback off, before and
-    after learning."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.5), sharey=True)
-    for ax, (label, data) in zip(axes, (("before learning", before), ("after learning", after))):
-        trajectories(ax, data["x_free"], data["x_hat_free"], record_dt, f"autonomous, {label}")
-    axes[0].legend(fontsize=7, ncol=2)
-    fig.tight_layout()
-    return fig
-
-
-def currents(exc: np.ndarray, inh: np.ndarray, record_dt: float = 1e-3, window: int = 10):
-    """Excitatory and inhibitory input currents of one neuron (averaged over `window` steps)."""
-    kernel = np.ones(window) / window
-    t = np.arange(len(exc) - window + 1) * record_dt
-    fig, ax = plt.subplots(figsize=(8, 3))
-    ax.plot(t, np.convolve(exc, kernel, "valid"), color="tab:red", label="excitatory")
-    ax.plot(t, np.convolve(inh, kernel, "valid"), color="tab:blue", label="inhibitory")
-    ax.plot(t, np.convolve(exc + inh, kernel, "valid"), color="k", lw=0.8, label="total")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("input current (1/s)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def sweep_errorbars(lines: dict[str, dict[str, list[float]]], order: list[str], param: str, metric: str):
-    """Mean +- standard deviation over seeds of `metric` at each value of `param`; one line per
-    label. Values that all read as numbers (units allowed) go on a numeric axis."""
-    from neurosims.models import _UNITS_NAMESPACE
-
-    try:
-        positions = {v: float(eval(v, {"__builtins__": {}}, dict(_UNITS_NAMESPACE))) for v in order}
-        numeric = True
-    except Exception:
-        positions, numeric = {v: i for i, v in enumerate(order)}, False
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    for label, by_value in lines.items():
-        values = [v for v in order if v in by_value]
-        means = [np.mean(by_value[v]) for v in values]
-        errors = [np.std(by_value[v]) for v in values]
-        ax.errorbar([positions[v] for v in values], means, yerr=errors, marker="o", capsize=3,
-                    label=label or None)
-    ax.set_xticks(list(positions.values()), list(positions.keys()), rotation=30 if not numeric else 0)
-    ax.set_xlabel(param)
-    ax.set_ylabel(f"{metric} (mean +- s.d. over seeds)")
-    if any(lines):
-        ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig

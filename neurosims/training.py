@@ -1,19 +1,18 @@
 """Long training as consecutive chunks: measure at chosen chunks, checkpoint after every chunk,
 resume from the last checkpoint with the same result as an uninterrupted run.
 
-Experiments supply two functions: `step(state, chunk) -> state` runs one chunk of learning
-(its input and seed derived from the chunk's index, so a resumed run repeats exactly what the
-interrupted one would have done) and `measure(state, chunk) -> (metrics, arrays)` evaluates
-without changing the state. A trainer with a stopping criterion also supplies
-`finished(state) -> bool`: training ends after the first chunk that meets it, and that chunk
-is measured as the last one.
+A Trainer holds an experiment's training (experiment.py builds it from the experiment's
+stages): `step(state, chunk) -> state` runs one chunk of learning (its input and seed derived
+from the chunk's index, so a resumed run repeats exactly what the interrupted one would have
+done) and `measure(state, chunk) -> (metrics, arrays)` evaluates without changing the state.
+A trainer with a stopping criterion also supplies `finished(state) -> bool`: training ends
+after the first chunk that meets it, and that chunk is measured as the last one.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -35,25 +34,6 @@ class Trainer:
     finished: Callable[[dict], bool] | None = None  # a stopping criterion met: no more chunks
 
 
-def run_training(name: str, sim, trainer: Trainer, out: Path, seed: int, device: str, resume: bool,
-                 progress: bool, description: dict | None, summarise: Callable, plot: Callable,
-                 figures: bool = True, chunk_seconds: float | None = None) -> dict:
-    """The life of a run: claim the folder (or resume it), train in chunks, summarise, write
-    metrics, arrays and (unless `figures` is False) figures. `sim` is the simulator (its
-    `compiled` flag is reported); a chunk simulates `chunk_seconds` (default: one run of it)."""
-    store = RunStore(out)
-    checkpoint = store.start(description or {"experiment": name, "seed": seed, "device": device}, resume)
-    chunk_seconds = chunk_seconds or sim.blueprint.duration
-    _, history = train_in_chunks(store, checkpoint, trainer.initial, trainer.total, trainer.step,
-                                 trainer.measure, trainer.measure_at, chunk_seconds,
-                                 f"{name} [{device}]", progress, trainer.finished)
-    summary = summarise(history)
-    before, after = write_results(store, history, summary)
-    if figures:
-        plot(history, before, after, store.figures)
-    return {"history": history, "summary": summary, "compiled": sim.compiled}
-
-
 def run_seed(seed: int, *place: int) -> int:
     """The seed of one run of the simulation, derived from the run's seed and the run's place
     (random stream, chunk, ...), so that any chunk can be repeated on its own (resume, export)."""
@@ -66,18 +46,18 @@ def log_spaced_chunks(total: int, points: int) -> list[int]:
     return [0] + [int(p) for p in spaced]
 
 
-def train_in_chunks(store: RunStore, checkpoint: dict | None, initial_state: dict, total: int,
-                    step: Callable[[dict, int], dict], measure: Callable[[dict, int], tuple[dict, dict]],
-                    measure_at: list[int], chunk_seconds: float, label: str,
-                    progress: bool = True, finished: Callable[[dict], bool] | None = None) -> tuple[dict, list[dict]]:
-    """Run chunks 1..total after the checkpoint (or from `initial_state`), or until
-    `finished(state)`. Returns the final state and the history of measurements (one dict per
-    measured chunk, with 'chunk' and 'time'); each measurement's arrays go to
-    evaluations/chunk_NNNNNN.npz."""
+def train_in_chunks(store: RunStore, checkpoint: dict | None, trainer: Trainer, chunk_seconds: float,
+                    label: str, progress: bool = True) -> tuple[dict, list[dict]]:
+    """Run chunks 1..total after the checkpoint (or from the trainer's initial state), or until
+    the trainer is finished. Returns the final state and the history of measurements (one dict
+    per measured chunk, with 'chunk' and 'time'); each measurement's arrays go to
+    evaluations/chunk_NNNNNN.npz. `chunk_seconds`: simulated time per chunk (for the record
+    and the progress line)."""
+    total, step, measure, finished = trainer.total, trainer.step, trainer.measure, trainer.finished
     if checkpoint is None:
-        state, done, history = dict(initial_state), 0, []
+        state, done, history = dict(trainer.initial), 0, []
     else:
-        state = {k: checkpoint[k] for k in initial_state}
+        state = {k: checkpoint[k] for k in trainer.initial}
         done, history = int(checkpoint["chunk"]), json.loads(str(checkpoint["history"]))
     bar = Progress(label, total, chunk_seconds, enabled=progress)
     bar.update(done)
@@ -94,7 +74,7 @@ def train_in_chunks(store: RunStore, checkpoint: dict | None, initial_state: dic
         store.checkpoint({**state, "chunk": np.array(chunk), "history": np.array(json.dumps(history))})
 
     if checkpoint is None:
-        if 0 in measure_at:
+        if 0 in trainer.measure_at:
             record(0)
         save(0)
     for chunk in range(done + 1, total + 1):
@@ -102,7 +82,7 @@ def train_in_chunks(store: RunStore, checkpoint: dict | None, initial_state: dic
             break  # a resumed run that had already stopped
         state = step(state, chunk)
         stop = finished is not None and finished(state)
-        if chunk in measure_at or stop:
+        if chunk in trainer.measure_at or stop:
             record(chunk)
         save(chunk)
         bar.update(total if stop else chunk)

@@ -1,16 +1,11 @@
 """Shared fixtures: one build cache for the whole session (compiled builds are shared by
-tests), and small configurations of the predictive-coding experiment."""
+tests), and each experiment's quick preset run once, for every test that reads it."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-# A tiny protocol: enough chunks to learn a little, seconds to run once built.
-TINY = ["training=4*second", "n_checkpoints=3", "decoder_fit=2*second", "test=1*second",
-        "n_directions=1", "constant_duration=1*second"]
+from helpers import neurosims
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,27 +19,25 @@ def build_cache(tmp_path_factory):
     return path / "builds"
 
 
-def neurosims(*args, cwd=None, check=True):
-    """Run the command-line interface in a fresh process."""
-    proc = subprocess.run([sys.executable, "-m", "neurosims.cli", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"neurosims {' '.join(map(str, args))} failed:\n{proc.stderr}")
-    return proc
+@pytest.fixture(scope="session")
+def quick_run(tmp_path_factory):
+    """quick_run(name, learner=None): the folder of `neurosims run NAME --preset quick`, run
+    once in the session (seed 0, standalone, with figures)."""
+    folders = {}
+
+    def run(name, learner=None):
+        if (name, learner) not in folders:
+            out = tmp_path_factory.mktemp(f"quick-{name}-{learner or 'default'}") / "run"
+            neurosims("run", name, "--preset", "quick", "--quiet", "--out", out,
+                      *(["--learner", learner] if learner else []))
+            folders[name, learner] = out
+        return folders[name, learner]
+
+    return run
 
 
 @pytest.fixture(scope="session")
 def pc_models():
-    from neurosims.experiments import predictive_coding as pc
+    from neurosims.experiments.predictive_coding import EXPERIMENT
 
-    return pc.load_models()
-
-
-def pc_config(models, preset="quick", sets=()):
-    from neurosims.config import resolve
-    from neurosims.experiments import predictive_coding as pc
-
-    return resolve(pc.Config, pc.PRESETS, preset, list(sets), pc.parameters(models))
-
-
-REPO = Path(__file__).resolve().parents[1]
+    return EXPERIMENT.load_models()

@@ -51,29 +51,3 @@ def test_resume_refuses_another_configuration(tmp_path):
 def test_nothing_to_resume(tmp_path):
     with pytest.raises(NeurosimsError, match="nothing to resume"):
         RunStore(tmp_path / "empty").start({}, resume=True)
-
-
-def test_training_ends_at_its_stopping_criterion_and_a_resumed_run_stays_stopped(tmp_path):
-    """A trainer whose `finished` is met after chunk 4 of 10 runs no further chunk, measures
-    chunk 4 as its last, and a resume of that run runs nothing more."""
-    from neurosims.training import train_in_chunks
-
-    steps = []
-
-    def step(state, chunk):
-        steps.append(chunk)
-        return {"x": state["x"] + 1}
-
-    def measure(state, chunk):
-        return {"x": float(state["x"])}, {}
-
-    finished = lambda state: state["x"] >= 4  # noqa: E731
-    description = {"experiment": "x", "seed": 0, "device": "runtime"}
-    store = RunStore(tmp_path / "run")
-    state, history = train_in_chunks(store, store.start(description, resume=False), {"x": np.array(0)}, 10, step,
-                                     measure, [0, 2, 10], 1.0, "test", progress=False, finished=finished)
-    assert steps == [1, 2, 3, 4] and int(state["x"]) == 4
-    assert [h["chunk"] for h in history] == [0, 2, 4]
-    _, again = train_in_chunks(store, store.start(description, resume=True), {"x": np.array(0)}, 10, step,
-                               measure, [0, 2, 10], 1.0, "test", progress=False, finished=finished)
-    assert steps == [1, 2, 3, 4] and [h["chunk"] for h in again] == [0, 2, 4]

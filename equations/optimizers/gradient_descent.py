@@ -3,7 +3,9 @@
 w <- clip(w - eta gradient_scale g, w_min, w_max); g <- 0. gradient_scale (1/batch size,
 1/learning window, ...) is set by the experiment (NEST 3.10 weight_optimizer: batch mean,
 optional average over the learning window). No update at t = 0 of a run: every run of an
-e-prop experiment ends with the update of its last batch.
+e-prop experiment ends with the update of its last batch. With eta = 0 (learning off) the
+weights stay and g is not cleared: after the run it holds the gradient summed over all its
+trials.
 """
 
 KIND = "optimizer"
@@ -20,9 +22,11 @@ EQUATIONS = """
 gradient_scale : 1 (shared)  # set by the experiment: 1/batch size (and 1/learning window)
 """
 ON_UPDATE = """
-w = clip(w - int(t > 0*second)*eta*gradient_scale*g, w_min, w_max)
-g = 0
+learning = int(t > 0*second)*int(eta > 0)  # eta = 0: learning off
+w = clip(w - learning*eta*gradient_scale*g, w_min, w_max)
+g = g*(1 - learning)  # learning off: g sums the gradient of the whole run
 """
+LEARNING_RATES = ("eta",)  # 0: no learning
 PARAMETERS = {
     "eta": (1e-4, "learning rate", "NEST sine-wave example (eta 1e-4)"),
     "w_min": (-100.0, "lower bound of the weights", "NEST 3.10 weight_optimizer (Wmin -100)"),

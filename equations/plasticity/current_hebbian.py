@@ -18,6 +18,7 @@ SYNAPSE = "Omega_s : Hz"
 PER_STEP = "Omega_s += eps_s*I_fb_post*r_pre*dt"
 PRE = "r : 1"
 POST = "I_fb : Hz"
+LEARNING_RATES = ("eps_s",)  # 0: no learning
 PARAMETERS = {
     "eps_s": (1.0 * Hz, "learning rate of the slow weights (per unit feedback current and rate)",
               "Bourdoukan & Deneve 2015, Eq. 9 (rule); value chosen here (no published value)"),

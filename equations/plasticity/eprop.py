@@ -52,6 +52,7 @@ adapt_beta : 1 (shared)
 adapt_tau : second (shared)
 tau_out : second (shared)
 """
+LEARNING_RATES = ()  # the rule only accumulates a gradient: the optimizer's learning rate applies it
 PARAMETERS = {
     "c_reg": (300.0, "strength of the firing-rate regularisation",
               "NEST evidence-accumulation and sine-wave examples (c_reg 300)"),

@@ -73,6 +73,7 @@ acc_P : 1
 tau_out : second (shared)
 tau_m : second (shared)
 """
+LEARNING_RATES = ()  # the rule only accumulates a gradient: the optimizer's learning rate applies it
 PARAMETERS = {
     "c_reg": (300.0, "strength of the firing-rate regularisation",
               "NEST evidence-accumulation and sine-wave examples (c_reg 300)"),

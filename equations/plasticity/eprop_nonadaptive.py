@@ -43,6 +43,7 @@ n_spikes : 1
 n_steps : 1
 tau_out : second (shared)
 """
+LEARNING_RATES = ()  # the rule only accumulates a gradient: the optimizer's learning rate applies it
 PARAMETERS = {
     "c_reg": (300.0, "strength of the firing-rate regularisation",
               "NEST evidence-accumulation and sine-wave examples (c_reg 300)"),

@@ -18,4 +18,5 @@ g : 1  # gradient accumulated since the last weight update
 END_OF_STEP = "g += err_post*zk_pre"
 PRE = "zk : 1"
 POST = "err : 1"
+LEARNING_RATES = ()  # the rule only accumulates a gradient: the optimizer's learning rate applies it
 PARAMETERS = {}

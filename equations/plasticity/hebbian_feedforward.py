@@ -15,6 +15,7 @@ EQUATIONS = ""
 ON_POST = "F += eps_f*(alpha*x_pre - F)"
 PRE = "x : 1"
 SYNAPSE = "F : 1"
+LEARNING_RATES = ("eps_f",)  # 0: no learning
 PARAMETERS = {
     "eps_f": (1e-4, "learning rate of the feedforward weights",
               "Brendel et al. 2020 code Learning.m (epsf = 0.0001)"),

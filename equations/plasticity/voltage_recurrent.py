@@ -19,6 +19,7 @@ POST = """
 V : 1
 r : 1
 """
+LEARNING_RATES = ("eps_r",)  # 0: no learning
 PARAMETERS = {
     "eps_r": (1e-3, "learning rate of the recurrent weights",
               "Brendel et al. 2020 code Learning.m (epsr = 0.001)"),

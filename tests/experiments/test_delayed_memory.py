@@ -1,0 +1,81 @@
+"""Delayed-memory XOR: the card's protocol, e-prop learning it with adaptive neurons (and not
+without them), e-prop's gradient in the compiled network against BPTT, the exact learner's
+Brian2 re-run, the choice of learner."""
+
+import json
+
+import numpy as np
+import pytest
+
+from helpers import neurosims
+from neurosims.experiments import delayed_memory
+
+
+def test_trials_follow_the_protocol():
+    """Two 50 ms pulses 500 ms apart, each on the positive or the negative group only; the go
+    group fires in the response window only, which starts 50 ms after the second pulse; label
+    1 exactly when the signs differ; all four sign pairs occur, named by their condition."""
+    config = delayed_memory.Config()
+    assert config.steps == 1050 and config.window_steps == 200  # trials of at least 1 s
+    x, target, labels, conditions = delayed_memory.trials(np.random.default_rng(0), config, 400)
+    positive, negative, go, noise = (x[:, :, g * 10:(g + 1) * 10] for g in range(4))
+    windows = [slice(200, 250), slice(750, 800)]
+    assert config.pulse_steps == windows
+    pulse_steps = np.zeros(config.steps, bool)
+    for w in windows:
+        pulse_steps[w] = True
+    assert (positive + negative)[:, ~pulse_steps].sum() == 0
+    signs = []
+    for w in windows:
+        pos, neg = positive[:, w].sum(axis=(1, 2)), negative[:, w].sum(axis=(1, 2))
+        assert np.all((pos == 0) | (neg == 0)) and np.all(pos + neg > 0)
+        signs.append(pos > 0)
+    np.testing.assert_array_equal(labels, (signs[0] != signs[1]).astype(int))
+    np.testing.assert_array_equal(conditions, 2 * (~signs[0]) + (~signs[1]))  # 0: (+,+) ... 3: (-,-)
+    assert set(conditions) == {0, 1, 2, 3}
+    assert go[:, :850].sum() == 0 and go[:, 850:].mean() > 0.02
+    assert np.all(target[np.arange(400), :, labels] == 1)
+
+
+def test_eprop_quick_preset_learns_the_xor_and_needs_adaptation(quick_run, tmp_path):
+    """60 updates of 16 trials (about a minute): with ALIF neurons the test error falls well
+    below chance (measured 0.22), and a network of LIF neurons only stays near chance (40
+    updates, measured 0.53). The e-prop gradient the compiled network accumulates equals the
+    same rule in NumPy (measured: 2e-15 relative), and its readout part is the exact gradient
+    (cosine 1 with BPTT's, which e-prop does not approximate for the readout)."""
+    out = quick_run("delayed-memory")
+    metrics = json.loads((out / "metrics.json").read_text())
+    neurosims("run", "delayed-memory", "--preset", "quick", "--quiet", "--no-figures", "--out", tmp_path / "lif",
+              "--set", "n_lif=100", "--set", "n_adaptive=0", "--set", "iterations=40", "--set", "alignment_trials=0")
+    control = json.loads((tmp_path / "lif" / "metrics.json").read_text())
+    assert metrics["summary"]["test_error"] <= 0.35
+    assert control["summary"]["test_error"] >= 0.4
+    assert all(h["alignment_brian2_vs_numpy_eprop"] < 1e-6 for h in metrics["history"])
+    assert all(abs(h["alignment_out"] - 1) < 1e-6 for h in metrics["history"])
+    for name in ("output_by_condition.png", "gradient_alignment.png", "raster_and_readout.png"):
+        assert (out / "figures" / name).exists()
+
+
+def test_exact_learner_runs_in_brian2_as_in_numpy(quick_run):
+    """The exact learner's quick preset (60 updates): the trained theta network re-run in
+    Brian2 (compiled) gives NumPy's outputs on the held-out trials up to rounding grown along
+    the trial (measured 1e-4 relative at most), and the same accuracy. (It does not learn the
+    XOR: accuracy stays near chance, see the module docstring.)"""
+    out = quick_run("delayed-memory", "exact")
+    summary = json.loads((out / "metrics.json").read_text())["summary"]
+    assert summary["largest_deviation_from_numpy"] < 1e-3
+    assert summary["accuracy_after_brian2"] == summary["accuracy_after"]
+    assert (out / "figures" / "output_by_condition.png").exists()
+
+
+def test_learner_choice_is_checked():
+    """--learner picks the learner where there are several, and says which exist."""
+    from neurosims.errors import NeurosimsError
+    from neurosims.experiment import load_experiment
+
+    assert load_experiment("delayed-memory", "exact").learner == "exact"
+    assert load_experiment("delayed-memory").learner == "eprop"
+    with pytest.raises(NeurosimsError, match="available: eprop, exact"):
+        load_experiment("delayed-memory", "bptt")
+    with pytest.raises(NeurosimsError, match="has one learner"):
+        load_experiment("fast-coding", "exact")

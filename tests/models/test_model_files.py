@@ -1,0 +1,133 @@
+"""The model library: every model loads, has consistent units and a complete parameter table;
+bad model input is reported in one line naming the file, line and names."""
+
+
+import pytest
+from brian2 import Quantity
+
+from neurosims.cli import format_model
+from neurosims.errors import NeurosimsError
+from neurosims.models import (KINDS, check_units, combine, find_model, library, load_model_file,
+                              parse_quantity)
+
+MODELS = library()
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_model_loads_with_consistent_units(name):
+    model = load_model_file(MODELS[name])
+    assert model.kind in KINDS
+    assert model.citation.strip() and model.summary
+    check_units(model)  # raises NeurosimsError on any unit inconsistency
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_parameter_has_unit_description_and_source(name):
+    for p in load_model_file(MODELS[name]).parameters.values():
+        assert isinstance(p.value, (Quantity, float, int)), p.name
+        assert p.unit, p.name
+        assert len(p.description) > 5 and len(p.source) > 5, p.name
+
+
+def test_show_prints_equations_and_parameter_table():
+    text = format_model(find_model("spike_coding"))
+    assert "dV/dt = -lambda_v*V" in text
+    assert "v_th" in text and "source: Brendel et al. 2020" in text
+
+
+def test_library_lists_the_predictive_coding_models():
+    assert {"spike_coding", "leaky_integrated_input", "feedforward_drive", "hebbian_feedforward",
+            "fast_recurrent", "voltage_recurrent", "winner_take_all"} <= set(MODELS)
+
+
+def _copy_with(tmp_path, name, old, new):
+    source = MODELS[name].read_text()
+    assert old in source
+    path = tmp_path / f"{name}.py"
+    path.write_text(source.replace(old, new))
+    return path
+
+
+def test_equation_syntax_error_names_file_and_line(tmp_path):
+    path = _copy_with(tmp_path, "spike_coding", "dr/dt = -lambda_v*r : 1", "dr/dt = -lambda_v*r) : 1")
+    line = next(i for i, ln in enumerate(path.read_text().splitlines(), 1) if "lambda_v*r)" in ln)
+    with pytest.raises(NeurosimsError) as err:
+        load_model_file(path)
+    message = str(err.value)
+    assert f"{path}:{line}:" in message and "dr/dt" in message
+    assert "\n" not in message
+
+
+def test_unit_mismatch_names_variable_and_both_units(tmp_path):
+    path = _copy_with(tmp_path, "spike_coding", "I_ff : Hz", "I_ff : volt")
+    with pytest.raises(NeurosimsError) as err:
+        check_units(load_model_file(path))
+    message = str(err.value)
+    assert str(path) in message
+    assert "'I_ff' has unit V" in message and "has unit Hz" in message
+
+
+def test_python_syntax_error_in_model_file(tmp_path):
+    path = _copy_with(tmp_path, "fast_recurrent", 'KIND = "synapse"', 'KIND = "synapse')
+    with pytest.raises(NeurosimsError, match=rf"{path}:\d+: Python syntax error"):
+        load_model_file(path)
+
+
+def test_code_syntax_error_names_line(tmp_path):
+    path = _copy_with(tmp_path, "fast_recurrent", 'ON_PRE = "V_post += Omega"', 'ON_PRE = "V_post +== Omega"')
+    with pytest.raises(NeurosimsError, match=rf"{path}:\d+: cannot parse ON_PRE"):
+        load_model_file(path)
+
+
+def test_unknown_model_lists_the_library():
+    with pytest.raises(NeurosimsError, match="unknown model 'lif_typo'; available: .*spike_coding"):
+        find_model("lif_typo")
+
+
+def test_missing_model_file():
+    with pytest.raises(NeurosimsError, match="model file not found"):
+        find_model("nowhere/my_lif.py")
+
+
+def test_parameter_without_source_is_refused(tmp_path):
+    path = _copy_with(tmp_path, "voltage_recurrent", '"Brendel et al. 2020 code Learning.m (epsr = 0.001)"', '""')
+    with pytest.raises(NeurosimsError, match="parameter eps_r has no source"):
+        load_model_file(path)
+
+
+def test_rule_needs_its_synaptic_variable():
+    with pytest.raises(NeurosimsError, match="changes F, which synapse model fast_recurrent"):
+        combine(find_model("fast_recurrent"), find_model("hebbian_feedforward"))
+
+
+def test_substitution_makes_a_variant():
+    variant = find_model("voltage_recurrent").substitute(eps_r="eps_fast", Omega="W")
+    assert "eps_fast" in variant.parameters and "eps_r" not in variant.parameters
+    assert "W -= eps_fast" in variant.on_pre
+    with pytest.raises(NeurosimsError, match="no such name"):
+        find_model("voltage_recurrent").substitute(nothing="x")
+
+
+def test_parse_quantity_checks_units():
+    from brian2 import Hz, ms
+
+    assert parse_quantity("40*Hz", 50 * Hz, "lambda_v") == 40 * Hz
+    assert parse_quantity("0.002", 0.001, "eps_r") == 0.002
+    with pytest.raises(NeurosimsError, match="unit mismatch for lambda_v: '3\\*ms' has unit second, expected hertz"):
+        parse_quantity("3*ms", 50 * Hz, "lambda_v")
+    with pytest.raises(NeurosimsError, match="whole number"):
+        parse_quantity("2.5", 20, "n_neurons")
+    assert parse_quantity("2*ms", 1 * ms, "dt") == 2 * ms
+
+
+def test_model_text_shows_every_code_field_with_when_it_runs():
+    """`neurosims models show` prints all the code a model runs, from the file, each field with
+    its row of the step schedule, in the order they run."""
+    text = format_model(find_model("eprop_iaf"))
+    order = ["START_OF_STEP (start, at the start of every step", "EVERY_WINDOW (start,", "NEW_SEQUENCE (start,",
+             "PER_STEP (after_groups, every step, after integration", "END_OF_STEP (end,"]
+    positions = [text.index(field) for field in order]
+    assert positions == sorted(positions)
+    assert "THRESHOLD:" in text and "g += L_post*ebar" in format_model(find_model("eprop"))
+    adam = format_model(find_model("adam"))
+    assert "ON_UPDATE (start, at every weight update" in adam and "Learning rates (0: no learning): eta" in adam
