@@ -2,6 +2,7 @@
 
     neurosims models                      list the model library
     neurosims models show NAME|PATH       equations, step schedule and parameter table of a model
+    neurosims models schedule             when each field of a model file runs in a time step
     neurosims run EXPERIMENT [--preset P] [--set name=value ...] [--seed N] [--learner L]
                   [--device runtime|standalone] [--model ROLE=PATH] [--out DIR] [--resume]
     neurosims sweep | export | collect    many runs: Dask, or a portable build for clusters
@@ -38,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     models = commands.add_parser("models", help="list the model library, or show one model")
-    models.add_argument("action", nargs="?", choices=["show"], help="show one model")
+    models.add_argument("action", nargs="?", choices=["show", "schedule"],
+                        help="show one model, or the step schedule of the model-file fields")
     models.add_argument("name", nargs="?", help="model name or path of a model file")
     models.set_defaults(handler=_models)
 
@@ -110,10 +112,26 @@ def _models(args) -> int:
         for name, model in sorted(rows, key=lambda r: (r[1].kind, r[0])):
             print(f"{model.kind:<11} {name:<26} {model.summary}")
         return 0
+    if args.action == "schedule":
+        print(format_schedule())
+        return 0
     if not args.name:
         raise NeurosimsError("`neurosims models show` needs a model name or file")
     print(format_model(find_model(args.name)))
     return 0
+
+
+def format_schedule() -> str:
+    """The step schedule (models/schedule.py) as a table: field, models, slot, when, example."""
+    from neurosims.models import STEP
+
+    lines = ["One time step runs these rows from top to bottom (Brian2's slot and order within it).",
+             "Code run once per window, trial or weight update runs in the first step of each, t = 0 included.", ""]
+    lines.append(f"{'field':<17} {'models':<20} {'slot':<18} when it runs")
+    for row in STEP:
+        lines.append(f"{row.name:<17} {row.models:<20} {f'{row.when} {row.order:+d}':<18} {row.runs}")
+        lines.append(f"{'':<57} e.g. {row.example}")
+    return "\n".join(lines)
 
 
 def format_model(model) -> str:
