@@ -131,3 +131,44 @@ def test_model_text_shows_every_code_field_with_when_it_runs():
     assert "THRESHOLD:" in text and "g += L_post*ebar" in format_model(find_model("eprop"))
     adam = format_model(find_model("adam"))
     assert "ON_UPDATE (start, at every weight update" in adam and "Learning rates (0: no learning): eta" in adam
+
+
+def test_a_rule_says_which_parameters_turn_its_learning_off(tmp_path):
+    """A plasticity rule or optimizer declares LEARNING_RATES; one that changes its synaptic
+    variable itself must name at least one, and only parameters it defines."""
+    missing = _copy_with(tmp_path, "voltage_recurrent", 'LEARNING_RATES = ("eps_r",)  # 0: no learning\n', "")
+    with pytest.raises(NeurosimsError, match="a plasticity model must declare LEARNING_RATES"):
+        load_model_file(missing)
+    empty = _copy_with(tmp_path, "voltage_recurrent", 'LEARNING_RATES = ("eps_r",)', "LEARNING_RATES = ()")
+    with pytest.raises(NeurosimsError, match="changes Omega itself, so LEARNING_RATES must name"):
+        load_model_file(empty)
+    unknown = _copy_with(tmp_path, "voltage_recurrent", 'LEARNING_RATES = ("eps_r",)', 'LEARNING_RATES = ("eta",)')
+    with pytest.raises(NeurosimsError, match="LEARNING_RATES names eta, which PARAMETERS does not define"):
+        load_model_file(unknown)
+    assert find_model("voltage_recurrent").substitute(eps_r="eps_fast").learning_rates == ("eps_fast",)
+    assert find_model("eprop").learning_rates == ()  # a gradient only: the optimizer applies it
+
+
+def test_learning_off_is_what_the_rule_declares_not_a_parameter_name(tmp_path):
+    """A user's own recurrent rule whose learning rate has another name (eps_rec): with
+    learning off (an evaluation) its weights stay, with learning on they move. Before rules
+    declared their learning rates, evaluation switched off only the names eps_r, eps_f, ...,
+    and this rule kept learning while the network was measured."""
+    import numpy as np
+
+    from neurosims.experiments import predictive_coding as pc
+
+    from helpers import network, prepared
+
+    source = MODELS["voltage_recurrent"].read_text().replace("eps_r", "eps_rec")
+    mine = tmp_path / "my_recurrent_rule.py"
+    mine.write_text(source)
+    net = network(prepared("predictive-coding", "tiny", model_files=[f"recurrent_rule={mine}"]))
+    start = pc.EXPERIMENT.initial_state(net)
+    c = pc.signal(np.random.default_rng(0), net.config)
+    evaluated, rec = net.run(start, c, seed=0, learning=False)
+    assert len(rec["i"]) > 100
+    np.testing.assert_array_equal(evaluated["Omega"], start["Omega"])
+    np.testing.assert_array_equal(evaluated["F"], start["F"])
+    trained, _ = net.run(start, c, seed=0, learning=True)
+    assert np.max(np.abs(trained["Omega"] - start["Omega"])) > 1e-3

@@ -113,10 +113,20 @@ def test_nonadaptive_rule_equals_the_full_rule_for_lif(build_cache):
         np.testing.assert_allclose(results[0][k], results[1][k], rtol=1e-12)
 
 
-def test_no_learning_leaves_weights_unchanged(build_cache):
-    net, params = network("alif-softmax-adam", "runtime", build_cache)
+@pytest.mark.parametrize("device", ["runtime", "standalone"])
+def test_no_learning_leaves_weights_and_adam_unchanged(device, build_cache):
+    """With learning off (eta = 0, the optimizer's declared learning rate) neither the weights
+    nor Adam's moments and count of updates change, whatever the run's trials."""
+    net, params = network("alif-softmax-adam", device, build_cache)
     W, B, adaptive, x, target, window = trials("alif-softmax-adam")
-    weights, optimizer, _ = net.run(W, net.initial_optimizer_state(), B, adaptive, params, x[0], target[0],
-                                    window, 0, learning=False, average_over_window=True)
+    _, trained, _ = net.run(W, net.initial_optimizer_state(), B, adaptive, params, x[0], target[0], window, 0,
+                            learning=True, average_over_window=True)
+    assert trained["n_updates"] == SEQUENCES // VARIANTS["alif-softmax-adam"]["batch"]
+    weights, optimizer, _ = net.run(W, trained, B, adaptive, params, x[1], target[1], window, 0,
+                                    learning=False, average_over_window=True)
     for k in W:
         np.testing.assert_array_equal(weights[k], W[k])
+    assert optimizer["n_updates"] == trained["n_updates"]
+    for moment in ("m_adam", "v_adam"):
+        for group in eprop.PLASTIC:
+            np.testing.assert_array_equal(optimizer[moment][group], trained[moment][group])
