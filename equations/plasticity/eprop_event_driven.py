@@ -10,9 +10,10 @@ sums acc_A, acc_C, acc_D, acc_P of the window (neurons/eprop_iaf):
     e_sum += Zs (acc_P[q] - acc_P[s])
     ebar[q] kappa^-u = H + (1 - kappa) Zs acc_C[q],   H = ebar[s] kappa^-u_s - (1 - kappa) Zs acc_C[s]
 A synapse closes its interval one step after a presynaptic spike (when zbar_i has jumped), at
-every window (all synapses: the powers kappa^-u stay below e^(window/tau); a window of 100
-steps keeps the rounding near 1e-14) and at the end of each trial, before the firing-rate
-regularisation (as in the eprop rule).
+every window (all synapses: the powers it rescales by stay below e^(window dt/min(tau_m,
+tau_out)); the experiment chooses the window so that this is at most e^5, which keeps the
+rounding near 1e-14: 100 steps for tau >= 20 ms at dt = 1 ms, fewer for shorter tau) and at the
+end of each trial, before the firing-rate regularisation (as in the eprop rule).
 """
 from brian2 import Hz
 

@@ -130,3 +130,27 @@ def test_no_learning_leaves_weights_and_adam_unchanged(device, build_cache):
     for moment in ("m_adam", "v_adam"):
         for group in eprop.PLASTIC:
             np.testing.assert_array_equal(optimizer[moment][group], trained[moment][group])
+
+
+def test_the_event_driven_window_follows_the_time_constants(build_cache):
+    """The event-driven rule rescales by powers that grow over its window as
+    exp(window dt / min(tau_m, tau_out)). With tau_out = 2 ms a window of 100 steps (fixed at
+    build time before) let them reach e^50 and the rule's weight changes were 1.7% off the
+    per-step rule's (measured); the window now follows the values (10 steps here) and the two
+    rules agree to rounding."""
+    from helpers import network, prepared
+
+    assert eprop.event_window({"tau_m": 30 * ms, "tau_out": 30 * ms}, 1e-3) == 100
+    assert eprop.event_window({"tau_m": 20 * ms, "tau_out": 20 * ms}, 1e-3) == 100
+    assert eprop.event_window({"tau_m": 30 * ms, "tau_out": 2 * ms}, 1e-3) == 10
+    weights = {}
+    for rule in ("eprop_event_driven", "eprop_nonadaptive"):
+        net = network(prepared("eprop-pattern", "tiny", ["tau_out=2*ms", "iterations_per_run=2"],
+                               model_files=[f"rule={rule}"]), cache_dir=build_cache)
+        assert net.net.shape.window_steps == 10
+        start = net.task["weights"]
+        weights[rule], _ = net.run(start, learning=True, seed=0)
+    for k in ("in", "rec"):
+        change = np.max(np.abs(weights["eprop_nonadaptive"][k] - start[k]))
+        assert change > 1e-3
+        assert np.max(np.abs(weights["eprop_event_driven"][k] - weights["eprop_nonadaptive"][k])) < 1e-9 * change
