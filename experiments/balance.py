@@ -179,7 +179,7 @@ def slowest_period(a: np.ndarray) -> float:
 GROUP_OF_ROLE = {role: role for role in ("feedforward", "feedback", "readout", "coupling", "fast",
                                          "slow", "arbiter")} | {"neuron": "neurons", "system": "system"}
 # state carried between chunks, and the fixed weights set at every run: name -> group.variable
-STATE = {"V": "neurons.V", "r": "neurons.r", "x": "system.x", "Omega_f": "fast.Omega",
+STATE = {"V": "neurons.V", "r": "neurons.r", "kick": "neurons.kick", "x": "system.x", "Omega_f": "fast.Omega",
          "Omega_s": "slow.Omega_s"}
 MATRICES = ("Omega_f", "Omega_s")
 FIXED = {"F": ("feedforward.F", "feedback.f"), "D": ("readout.d",), "A": ("coupling.a",)}
@@ -243,14 +243,14 @@ class Network:
     def rest(self, weights: dict) -> dict:
         """The network at rest with the given recurrent weights Omega_f, Omega_s."""
         n = self.config.n_neurons
-        return {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(self.j), **weights}
+        return {"V": np.zeros(n), "r": np.zeros(n), "kick": np.zeros(n), "x": np.zeros(self.j), **weights}
 
     def run(self, state: dict, c: np.ndarray, seed: int, learning: float,
             feedback: bool = True) -> tuple[dict, dict]:
         """One chunk; `learning` scales the learning rates (0: off); without `feedback` the
         error feedback's weights are 0 and the network runs on its own."""
         f = self.fixed["F"]
-        values = {STATE[k]: state[k] for k in ("V", "r", "x")}
+        values = {STATE[k]: state[k] for k in ("V", "r", "kick", "x")}
         values |= {STATE[k]: state[k].T.ravel() for k in MATRICES}  # [post, pre] -> pre-major
         values |= {"feedforward.F": f.ravel(), "feedback.f": f.ravel() * feedback,  # F[j, n]
                    "readout.d": f.T.ravel(),  # D = F: d[n -> j] = F[j, n]
@@ -262,7 +262,7 @@ class Network:
     def unpack(self, out: dict) -> tuple[dict, dict]:
         """A run's outputs as (state, recording)."""
         n = self.config.n_neurons
-        new = {k: out[STATE[k]] for k in ("V", "r", "x")}
+        new = {k: out[STATE[k]] for k in ("V", "r", "kick", "x")}
         new |= {k: out[STATE[k]].reshape(n, n).T for k in MATRICES}
         rec = {"i": out["spikes.i"], "t": out["spikes.t"], "r": out["trace.r"],
                "x": out["system_trace.x"], "x_hat": out["system_trace.x_hat"]}
@@ -361,8 +361,11 @@ def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
     result = {
         "feedback_power": float(np.mean(np.sum((test["x"] - test["x_hat"]) ** 2, axis=1))),
         "distance_fast": metrics.distance_to_optimum(state["Omega_f"], fast_opt),
-        "distance_slow": metrics.distance_to_optimum(state["Omega_s"], slow_opt)
-        if np.any(state["Omega_s"]) else 1.0,
+        # D = F fixes the scale of the slow optimum, so its distance needs no fitted scale: 1 at
+        # Omega_s = 0, where the best-scale distance (the card's) has no value
+        "distance_slow": float(np.sum((state["Omega_s"] - slow_opt) ** 2) / np.sum(slow_opt ** 2)),
+        "distance_slow_best_scale": metrics.distance_to_optimum(state["Omega_s"], slow_opt)
+        if np.any(state["Omega_s"]) else float("nan"),
         "autonomous_error": float(np.mean(errors)),
         "mean_rate": metrics.mean_rate(len(test["i"]), n, duration),
         "isi_cv": metrics.isi_cv(test["i"], test["t"], n),
@@ -429,9 +432,10 @@ class Balance(Experiment):
         first, last = history[0], history[-1]
         return {
             "simulated_training_s": last["time"],
-            "distance_slow_before": first["distance_slow"],
+            "distance_slow_before": first["distance_slow"],  # 1: Omega_s starts at 0
             "distance_slow_after": last["distance_slow"],
             "distance_slow_reduction": first["distance_slow"] / last["distance_slow"],
+            "distance_slow_best_scale_after": last["distance_slow_best_scale"],
             "distance_fast_reduction": first["distance_fast"] / last["distance_fast"],
             "feedback_power_before": first["feedback_power"],
             "feedback_power_after": last["feedback_power"],

@@ -125,7 +125,7 @@ PRESETS = {
 
 GROUP_OF_ROLE = {"neuron": "neurons", "input": "inputs", "feedforward": "feedforward",
                  "recurrent": "recurrent", "arbiter": "arbiter"}
-STATE = ("neurons.V", "neurons.r", "inputs.x", "feedforward.F", "recurrent.Omega")
+STATE = ("neurons.V", "neurons.r", "neurons.kick", "inputs.x", "feedforward.F", "recurrent.Omega")
 
 
 def blueprint(config: Config, models: dict[str, Model]) -> Blueprint:
@@ -194,12 +194,13 @@ class Network:
     def rest(self, weights: dict) -> dict:
         """The network at rest with the given weights."""
         n, j = self.config.n_neurons, self.config.n_inputs
-        return {"V": np.zeros(n), "r": np.zeros(n), "x": np.zeros(j), **weights}
+        return {"V": np.zeros(n), "r": np.zeros(n), "kick": np.zeros(n), "x": np.zeros(j), **weights}
 
     def run(self, state: dict, c: np.ndarray, seed: int, learning: bool) -> tuple[dict, dict]:
-        """One chunk. state: V, r, x (vectors), F, Omega (matrices). Returns (state, recording)."""
+        """One chunk. state: V, r, kick (the last step's recurrent input, not yet added to V), x
+        (vectors), F, Omega (matrices). Returns (state, recording)."""
         values = {
-            "neurons.V": state["V"], "neurons.r": state["r"], "inputs.x": state["x"],
+            "neurons.V": state["V"], "neurons.r": state["r"], "neurons.kick": state["kick"], "inputs.x": state["x"],
             "feedforward.F": state["F"].ravel(),  # (j, n) row-major = pre-major
             "recurrent.Omega": state["Omega"].T.ravel(),  # (post, pre) -> pre-major
         }
@@ -210,7 +211,7 @@ class Network:
         """A run's outputs as (state, recording)."""
         n, j = self.config.n_neurons, self.config.n_inputs
         new_state = {
-            "V": out["neurons.V"], "r": out["neurons.r"], "x": out["inputs.x"],
+            "V": out["neurons.V"], "r": out["neurons.r"], "kick": out["neurons.kick"], "x": out["inputs.x"],
             "F": out["feedforward.F"].reshape(j, n),
             "Omega": out["recurrent.Omega"].reshape(n, n).T,
         }

@@ -9,6 +9,11 @@ r is the spike train filtered with the same leak, from which x_hat = D r is deco
 Noise follows the authors' code: white noise on V (0.001 per 1 ms step, i.e. 0.001/sqrt(ms))
 and 0.01 N(0,1) on the threshold comparison at every step.
 
+The fast recurrent input of a spike (the reset included) arrives in the next step, after that
+step's leak and before its threshold, as in the authors' Learning.m (V(i) = (1 - lambda dt)
+V(i-1) + dt F^T c + Omega o(i-1)): the synapses add it to `kick`, the next step adds `kick`
+to V.
+
 At most one neuron spikes per time step, the one furthest above threshold (the authors'
 `max(V - Thresh - 0.01*randn)`): u, the distance above the noisy threshold, is drawn once
 per step (PER_STEP, after integration), a winner_take_all synapse counts the neurons with a
@@ -34,10 +39,15 @@ dr/dt = -lambda_v*r : 1                      # spike train filtered with the lea
 I_ff : Hz                                    # feedforward drive F^T c, summed over input synapses
 I_fb : Hz                                    # error feedback K F^T (x - x_hat) (Bourdoukan & Deneve 2015)
 I_slow : Hz                                  # slow recurrent current Omega_s r (Bourdoukan & Deneve 2015)
+kick : 1                                     # fast recurrent input of the last step's spikes (Omega o)
 u : 1                                        # V minus the noisy threshold, drawn once per step
 n_above : 1                                  # neurons with a larger u this step (winner_take_all)
 """
-PER_STEP = "u = V - v_th - sigma_th*randn()"
+PER_STEP = """
+V += kick  # the last step's spikes arrive after this step's leak, as in Learning.m
+kick = 0
+u = V - v_th - sigma_th*randn()
+"""
 THRESHOLD = "u > 0 and n_above == 0"
 RESET = "r += 1"
 PARAMETERS = {

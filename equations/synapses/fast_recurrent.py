@@ -1,6 +1,7 @@
 """Fast recurrent connections: a spike of neuron k adds Omega[n, k] to the voltage of neuron n.
 
-The autapse Omega[k, k] < 0 plays the role of the reset.
+The autapse Omega[k, k] < 0 plays the role of the reset. The input arrives in the next step,
+after its leak (the neuron's `kick`; Brendel et al. 2020, Learning.m).
 """
 
 KIND = "synapse"
@@ -11,6 +12,6 @@ CITATION = (
 EQUATIONS = """
 Omega : 1     # recurrent weight Omega[n, k] from presynaptic k to postsynaptic n
 """
-ON_PRE = "V_post += Omega"
-POST = "V : 1"
+ON_PRE = "kick_post += Omega"
+POST = "kick : 1"
 PARAMETERS = {}

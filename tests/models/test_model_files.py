@@ -74,7 +74,7 @@ def test_python_syntax_error_in_model_file(tmp_path):
 
 
 def test_code_syntax_error_names_line(tmp_path):
-    path = _copy_with(tmp_path, "fast_recurrent", 'ON_PRE = "V_post += Omega"', 'ON_PRE = "V_post +== Omega"')
+    path = _copy_with(tmp_path, "fast_recurrent", 'ON_PRE = "kick_post += Omega"', 'ON_PRE = "kick_post +== Omega"')
     with pytest.raises(NeurosimsError, match=rf"{path}:\d+: cannot parse ON_PRE"):
         load_model_file(path)
 

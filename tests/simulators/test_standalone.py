@@ -114,7 +114,7 @@ def test_a_run_writes_only_its_outputs():
     written = {p.name for p in (net.sim._work_dir() / "results").iterdir()}
     expected = {spec["file"] for spec in net.sim.manifest["outputs"].values()}
     assert written == expected | {"last_run_info.txt"}
-    assert len(expected) == 10
+    assert len(expected) == 11
 
 
 def test_wrong_input_shape_is_refused():

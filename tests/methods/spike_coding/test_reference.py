@@ -1,4 +1,5 @@
-"""The predictive-coding network in Brian2 (compiled) follows the NumPy reference step by step."""
+"""The predictive-coding network in Brian2 (compiled) follows the NumPy reference of the
+authors' Learning.m step by step."""
 
 import numpy as np
 
@@ -21,5 +22,5 @@ def test_brian2_network_follows_the_numpy_reference():
     steps = np.round(rec["t"] / float(config.dt)).astype(int)
     assert len(spikes) > 100
     assert list(zip(steps.tolist(), rec["i"].tolist())) == spikes
-    for name in ("V", "r", "x", "F", "Omega"):
+    for name in ("V", "r", "kick", "x", "F", "Omega"):
         np.testing.assert_allclose(end[name], ref[name], rtol=1e-6, atol=1e-9, err_msg=name)
