@@ -15,7 +15,7 @@ Adam, batches of 32, training stopped by the criterion of the e-prop experiments
 error < 7%, confirmed on 8 batches); the test error is measured on `test_batches` x `batch`
 held-out trials (224 by default). "Correct output sign" is the readout with the larger mean
 probability in the response window. At every validation, e-prop's gradient is compared with
-the exact gradient of the same network (BPTT, neurosims/bptt.py) on `alignment_trials` trials.
+the exact gradient of the same network (BPTT, neurosims/methods/eprop/bptt.py) on `alignment_trials` trials.
 
 `--set n_adaptive=0 --set n_lif=100` is the network without memory. `--learner exact` trains
 the paper's differentiable theta-neuron network with the exact gradient instead

@@ -5,7 +5,7 @@ Huh D, Sejnowski TJ (2018). Gradient descent for spiking neural networks. NeurIP
 (arXiv:1706.04698). The network is the smooth one of equations/neurons/theta_gated.py; W, U,
 O and I0 are trained with Adam on the exact gradient of the squared error of the output in
 the response window, sum_n mask[n] 0.5 (o[n] - y[n])^2 dt, computed by backpropagation
-through the Euler steps (neurosims/differentiable.py). The protocol is the e-prop learner's
+through the Euler steps (neurosims/methods/exact_gradient/network.py). The protocol is the e-prop learner's
 (experiments/delayed_memory.py, same timing): one input channel carries the two signed pulses
 (+1 or -1 for 50 ms), a second one the go cue (1 during the response window); the target is
 +1 when the signs differ and -1 when they are equal. A trial counts as correct when the sign

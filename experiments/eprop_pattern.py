@@ -7,17 +7,17 @@ eprop_supervised_regression_sine-waves_bsshslm_2020.py: 100 frozen Poisson input
 100 LIF neurons, 1 leaky readout, trials of 1 s, target a sum of four sines (periods 1000, 500,
 333 and 200 ms, amplitudes U(0.5, 2), random phases, starting at 0, scaled to a maximum of 1),
 loss 0.5 sum_t (y - y*)^2 per trial, gradient descent (eta 1e-4) after every trial, firing-rate
-regularisation (c_reg 300, 10 Hz). The network, weights and timing are NEST's to the step: on
-the same weights and inputs the losses of NEST and neurosims agree to 1e-12 until NEST's
-late-learning-signal artifact changes a spike (neurosims/nest_peer.py; tests/test_nest.py).
+regularisation (c_reg 300, 10 Hz). The network, weights and timing are NEST's to the step; how
+closely the two agree is stated in neurosims/methods/eprop/nest.py.
 
 Symmetric e-prop (B = W_out^T) instead of random feedback: `--model feedback=symmetric`.
 
 Models (equations/): spike_pattern, eprop_iaf (neurons), eprop_readout, weighted_spike,
 eprop_event_driven (rule), eprop_readout_weights, gradient_descent, learning_signal_feedback.
 The rule is e-prop for LIF neurons computed per presynaptic spike instead of per step: the
-same numbers as eprop_nonadaptive (`--model rule=eprop_nonadaptive`; tests/test_eprop.py
-holds both to the NumPy reference), 3x faster on this task (BENCHMARKS.md).
+same numbers as eprop_nonadaptive (`--model rule=eprop_nonadaptive`;
+tests/methods/eprop/test_eprop_rule.py holds both to the NumPy reference), 3x faster on this
+task (BENCHMARKS.md).
 """
 
 from __future__ import annotations

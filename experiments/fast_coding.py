@@ -6,7 +6,7 @@ Huh D, Sejnowski TJ (2018). Gradient descent for spiking neural networks. NeurIP
 (arXiv:1706.04698). The network is the smooth one of equations/neurons/theta_gated.py; W, U,
 O and I0 are trained with Adam on the exact gradient of
     sum_n (0.5 |o[n] - x[n]|^2 + mu sum_i s_i[n]) dt
-computed by backpropagation through the Euler steps (neurosims/differentiable.py). Inputs:
+computed by backpropagation through the Euler steps (neurosims/methods/exact_gradient/network.py). Inputs:
 white noise smoothed by a Gaussian of 20 ms, scaled to unit variance, trials of 0.5 s. The
 trained weights are re-run in Brian2 (compiled) and the error is reported from that run. The
 compiled run and NumPy's agree to 1e-12 on most trials; in a few, rounding differences (C++

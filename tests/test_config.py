@@ -19,7 +19,8 @@ def resolve_pattern(presets, preset, sets=()):
 
 
 @pytest.mark.parametrize("values, message", [
-    ({"tau_m": Setting(30, "a unit forgotten")}, r"unit mismatch for tau_m \(preset bad\): 30 has unit 1, expected second"),
+    ({"tau_m": Setting(30, "a unit forgotten")},
+     r"unit mismatch for tau_m \(preset bad\): 30 has unit 1, expected second"),
     ({"trial": 2}, r"unit mismatch for trial \(preset bad\): 2 has unit 1, expected second"),
     ({"iterations": 2.5}, r"iterations \(preset bad\) must be a whole number"),
     ({"eta": 1e-3}, "preset bad sets model parameter eta without a source"),

@@ -126,9 +126,9 @@ def load_model_file(path: Path) -> Model:
         if not (isinstance(source_ref, str) and source_ref.strip()):
             raise NeurosimsError(f"{where('PARAMETERS')}: parameter {name} has no source")
         params[name] = Parameter(name, value, description, source_ref, str(path))
-    rates = _learning_rates(namespace.get("LEARNING_RATES"), kind, params,
-                            {name: namespace.get(name) for name in CODE_FIELDS if name not in ("THRESHOLD", "REFRACTORY")},
-                            namespace.get("SYNAPSE", ""), where("LEARNING_RATES"))
+    code = {name: namespace.get(name) for name in CODE_FIELDS if name not in ("THRESHOLD", "REFRACTORY")}
+    rates = _learning_rates(namespace.get("LEARNING_RATES"), kind, params, code, namespace.get("SYNAPSE", ""),
+                            where("LEARNING_RATES"))
 
     return Model(
         name=path.stem,
@@ -170,8 +170,9 @@ def _learning_rates(declared, kind: str, params: dict, code: dict, synapse: str,
                                  f"not to a {kind} model")
         return ()
     if not isinstance(declared, (tuple, list)) or not all(isinstance(n, str) for n in declared):
-        raise NeurosimsError(f"{where}: {'an' if kind == 'optimizer' else 'a'} {kind} model must declare LEARNING_RATES, a tuple of the names of "
-                             f"its parameters whose value 0 means no learning, e.g. (\"eta\",)")
+        article = "an" if kind == "optimizer" else "a"
+        raise NeurosimsError(f"{where}: {article} {kind} model must declare LEARNING_RATES, a tuple of the "
+                             f"names of its parameters whose value 0 means no learning, e.g. (\"eta\",)")
     unknown = sorted(set(declared) - set(params))
     if unknown:
         raise NeurosimsError(f"{where}: LEARNING_RATES names {', '.join(unknown)}, which PARAMETERS does not "

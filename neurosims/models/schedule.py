@@ -8,7 +8,7 @@ optimizer models in the synapses they are composed into ("synapses"). Code that 
 per trial (NEW_SEQUENCE), per weight update (ON_UPDATE) or per window of steps
 (EVERY_WINDOW) runs in the first step of each, t = 0 included; the experiment gives those
 periods. `neurosims models show` prints the row of every field a model uses, and
-tests/test_schedule.py runs one network with every field and checks this order.
+tests/models/test_schedule.py runs one network with every field and checks this order.
 """
 
 from __future__ import annotations

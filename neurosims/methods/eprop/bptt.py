@@ -1,13 +1,13 @@
 """Backpropagation through time for the e-prop network: the gradient e-prop approximates.
 
-The network is the one of neurosims/eprop.py in NEST's discrete time (LIF and ALIF neurons,
+The network is the one of neurosims/methods/eprop/network.py in NEST's discrete time (LIF and ALIF neurons,
 leaky readouts); the spike's derivative is the same pseudo-derivative psi that e-prop uses,
 and, as in e-prop (Bellec et al. 2020, Methods), no gradient flows through the reset.
 What e-prop leaves out is then exactly the propagation of errors through the recurrent
 weights into the past (and, with random feedback, the true readout weights). Comparing the
 two on the same network, weights and trial measures that approximation alone: without
 recurrent weights and with symmetric feedback, e-prop's gradient equals this one
-(tests/test_bptt.py). The rate regularisation is not part of either gradient here.
+(tests/methods/eprop/test_bptt.py). The rate regularisation is not part of either gradient here.
 
 Loss of a regression trial: E = 0.5 sum_q window[q] |y[q] - y*[q]|^2; of a classification
 trial (softmax readouts): E = -sum_q window[q] sum_k y*_k[q] log pi_k[q].
@@ -15,7 +15,7 @@ trial (softmax readouts): E = -sum_q window[q] sum_k y*_k[q] log pi_k[q].
 The same backward pass without the recurrent term, and with the feedback matrix B in place of
 W_out^T, is e-prop's gradient (`eprop_gradient`): the eligibility traces of e-prop are the
 neuron's own backward dynamics (v and a) run forward in time (Bellec et al. 2020, Eq. 13).
-tests/test_bptt.py holds it to the NumPy reference of the e-prop rule.
+tests/methods/eprop/test_bptt.py holds it to the NumPy reference of the e-prop rule.
 """
 
 from __future__ import annotations

@@ -106,7 +106,8 @@ def test_nonadaptive_rule_equals_the_full_rule_for_lif(build_cache):
         shape = eprop.Shape(n_in=5, n_rec=6, n_out=2, sequence_steps=T, sequences=SEQUENCES, batch=1, dt=1e-3,
                             classifier=False)
         models = experiment(False).load_models({"rule": rule})
-        params = {k: p.value for k, p in experiment(False).parameters(models).items()} | VARIANTS["lif-mse-gd"]["params"]
+        defaults = {k: p.value for k, p in experiment(False).parameters(models).items()}
+        params = defaults | VARIANTS["lif-mse-gd"]["params"]
         net = eprop.Network(shape, models, open_simulator(eprop.blueprint("eprop-rules", shape, models), "runtime"))
         results.append(net.run(W, {}, B, adaptive, params, x[0], target[0], window, 0, True)[0])
     for k in ("in", "rec", "out"):

@@ -28,8 +28,8 @@ def import_nest_or_skip():
 
 def test_losses_and_weights_agree_with_nest():
     """NEST's sine-wave network (100 inputs, 100 LIF, 1 readout, 1 s trials, GD after each),
-    10 iterations: the agreement stated in neurosims/methods/eprop/nest.py, per-iteration
-    losses equal to 1e-12 relative (measured 1e-15), readouts to 1e-6, weights to 1e-4."""
+    10 iterations, with the agreement stated in neurosims/methods/eprop/nest.py: losses to
+    1e-12 relative, readouts to 1e-12, weights to 1e-5."""
     nest_peer = import_nest_or_skip()
     prep = prepared("eprop-pattern", "default", [f"iterations={ITERATIONS}", f"iterations_per_run={ITERATIONS}"])
     net = network(prep, seed=1)
@@ -38,7 +38,7 @@ def test_losses_and_weights_agree_with_nest():
                                     eprop.plain_numbers(prep.params, prep.config.dt))
     assert rec["loss"][0] > 50  # an untrained network, far from the target
     np.testing.assert_allclose(rec["loss"], nest["loss"], rtol=1e-12)
-    np.testing.assert_allclose(rec["y"], nest["y"], atol=1e-6)
+    np.testing.assert_allclose(rec["y"], nest["y"], atol=1e-12)
     for k in ("in", "rec", "out"):
         assert np.max(np.abs(weights[k] - net.task["weights"][k])) > 1e-3  # learning happened
-        np.testing.assert_allclose(weights[k], nest["weights"][k], atol=1e-4)
+        np.testing.assert_allclose(weights[k], nest["weights"][k], atol=1e-5)
