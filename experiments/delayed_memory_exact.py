@@ -33,11 +33,8 @@ import numpy as np
 
 from neurosims import plots
 from neurosims.config import Preset
-from neurosims.experiment import Schedule
 from neurosims.experiments import delayed_memory as task
 from neurosims.methods.exact_gradient import network as diff
-from neurosims.models import Model
-from neurosims.training import log_spaced_chunks
 TRAIN, TEST, INIT = range(3)  # random streams
 
 
@@ -75,11 +72,6 @@ PRESETS = {
 STEP_SCALE = {"W": None, "U": None, "O": 1e-3, "I0": 0.05}  # Adam step per matrix (None: its init s.d.)
 
 
-def blueprint(config: Config, models: dict[str, Model]):
-    return diff.blueprint("delayed-memory-exact", config.n_neurons, 2, 1, config.steps, float(config.dt), models,
-                          record=False)
-
-
 def trials(rng: np.random.Generator, config: Config, count: int):
     """Inputs x[trial, step, channel] (0: the pulses, 1: the go cue), targets y[trial, step, 1]
     (+1: signs differ, -1: equal), the targets' signs and the conditions."""
@@ -115,31 +107,31 @@ class Network:
         x, y, _, _ = trials(np.random.default_rng([self.seed, TRAIN, chunk]), self.config, self.config.batch)
         return diff.gradient(weights, x, y, self.mask, self.constants)[1]
 
+    def evaluate(self, weights: dict, final: bool) -> tuple[dict, dict]:
+        """Metrics of the weights on the held-out trials (NumPy); `final`: also re-run in Brian2."""
+        config = self.config
+        x, y, sign, conditions = self.test
+        trajectory = diff.forward(weights, x, self.constants)
+        spikes = np.diff(np.floor((trajectory["theta"] + np.pi) / (2 * np.pi)), axis=1) > 0
+        result = {"loss": diff.loss(trajectory["o"], y, self.mask, self.constants.dt),
+                  "accuracy": accuracy(trajectory["o"], sign, self.mask),
+                  "mean_rate": float(spikes.mean() / float(config.dt))}
+        if final:
+            outputs, _ = diff.brian_runs(self.sim, weights, self.params, x)
+            deviation = np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) / np.max(np.abs(trajectory["o"]))
+            result |= {"accuracy_brian2": accuracy(outputs, sign, self.mask),
+                       "outputs_equal_to_numpy": float(np.mean(deviation <= 1e-6)),
+                       "largest_deviation_from_numpy": float(deviation.max())}
+        first = np.argwhere(spikes[0])
+        arrays = {"o_conditions": np.stack([trajectory["o"][conditions == c, :, 0].mean(axis=0) for c in range(4)]),
+                  "spike_t": first[:, 0] * float(config.dt), "spike_i": first[:, 1],
+                  **{f"P_{k}": v for k, v in weights.items()}}
+        return result, arrays
+
 
 def accuracy(o: np.ndarray, sign: np.ndarray, mask: np.ndarray) -> float:
     """Share of trials whose output, averaged over the response window, has the target's sign."""
     return float(np.mean(np.sign(o[:, mask > 0, 0].mean(axis=1)) == sign))
-
-
-def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
-    config = net.config
-    x, y, sign, conditions = net.test
-    trajectory = diff.forward(weights, x, net.constants)
-    spikes = np.diff(np.floor((trajectory["theta"] + np.pi) / (2 * np.pi)), axis=1) > 0
-    result = {"loss": diff.loss(trajectory["o"], y, net.mask, net.constants.dt),
-              "accuracy": accuracy(trajectory["o"], sign, net.mask),
-              "mean_rate": float(spikes.mean() / float(config.dt))}
-    if final:
-        outputs, _ = diff.brian_runs(net.sim, weights, net.params, x)
-        deviation = np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) / np.max(np.abs(trajectory["o"]))
-        result |= {"accuracy_brian2": accuracy(outputs, sign, net.mask),
-                   "outputs_equal_to_numpy": float(np.mean(deviation <= 1e-6)),
-                   "largest_deviation_from_numpy": float(deviation.max())}
-    first = np.argwhere(spikes[0])
-    arrays = {"o_conditions": np.stack([trajectory["o"][conditions == c, :, 0].mean(axis=0) for c in range(4)]),
-              "spike_t": first[:, 0] * float(config.dt), "spike_i": first[:, 1],
-              **{f"P_{k}": v for k, v in weights.items()}}
-    return result, arrays
 
 
 class DelayedMemoryExact(diff.ExactGradientExperiment):
@@ -149,21 +141,13 @@ class DelayedMemoryExact(diff.ExactGradientExperiment):
     presets = PRESETS
     step_scale = STEP_SCALE
 
-    def blueprint(self, config, models, params):
-        return blueprint(config, models)
+    Network = Network
 
-    def network(self, config, models, params, simulator, seed):
-        return Network(config, params, simulator, seed)
+    def channels(self, config):
+        return 2, 1
 
     def frozen(self, config):
         return () if config.recurrent else ("W",)
-
-    def schedule(self, config):
-        return Schedule(config.iterations, log_spaced_chunks(config.iterations, config.n_checkpoints),
-                        config.batch * config.steps * float(config.dt))
-
-    def evaluate(self, net, state, chunk):
-        return evaluate(net, {k: state[k] for k in diff.PARAMS}, final=chunk == net.config.iterations)
 
     def summarise(self, history):
         first, last = history[0], history[-1]

@@ -31,12 +31,9 @@ from brian2 import Quantity, ms, second
 
 from neurosims import plots
 from neurosims.config import Preset, quantity
-from neurosims.experiment import Schedule
 from neurosims.inputs import smoothed_noise
 from neurosims.methods.exact_gradient import network as diff
 from neurosims.methods.spike_coding import metrics
-from neurosims.models import Model
-from neurosims.training import log_spaced_chunks
 TRAIN, TEST, INIT, BASELINE = range(4)  # random streams
 
 
@@ -78,11 +75,6 @@ PRESETS = {
 }
 
 
-def blueprint(config: Config, models: dict[str, Model]):
-    return diff.blueprint("fast-coding", config.n_neurons, config.n_inputs, config.n_inputs, config.steps,
-                          float(config.dt), models, record=False)
-
-
 def signal(rng: np.random.Generator, config: Config, count: int) -> np.ndarray:
     """Inputs x[trial, step, channel]: smoothed white noise of unit variance."""
     x = np.stack([smoothed_noise(rng, config.trial, config.n_inputs, 1.0, config.input_smoothing, config.dt)
@@ -115,33 +107,33 @@ class Network:
         x = signal(np.random.default_rng([self.seed, TRAIN, chunk]), config, config.batch)
         return diff.gradient(weights, x, x, np.ones(config.steps), self.constants, activity=config.activity_cost)[1]
 
+    def evaluate(self, weights: dict, final: bool) -> tuple[dict, dict]:
+        """Metrics of the weights on the held-out trials (NumPy); `final`: also re-run in Brian2."""
+        config, x = self.config, self.test_x
+        trajectory = diff.forward(weights, x, self.constants)
+        spikes = spike_trains(trajectory["theta"])
+        seconds = len(x) * float(config.trial)
+        result = {"coding_error": coding_error(trajectory["o"], x),
+                  "mean_rate": float(spikes.sum() / seconds / config.n_neurons)}
+        if final:
+            outputs, count = diff.brian_runs(self.sim, weights, self.params, x)
+            per_trial = np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) / np.max(np.abs(trajectory["o"]))
+            result |= {"coding_error_brian2": coding_error(outputs, x),
+                       "trials_equal_to_numpy": float(np.mean(per_trial < 1e-6)),
+                       **dict(zip(("rate_code_error_same_filter", "rate_code_error"), rate_code_errors(
+                           np.random.default_rng([self.seed, BASELINE]), config, x, int(spikes.sum()),
+                           self.constants.tau_s)))}
+        first = np.argwhere(spikes[0])
+        arrays = {"x": x[0], "o": trajectory["o"][0], "spike_t": first[:, 0] * float(config.dt),
+                  "spike_i": first[:, 1], **{f"P_{k}": v for k, v in weights.items()},
+                  "dt": np.array(float(config.dt))}
+        return result, arrays
+
 
 def spike_trains(theta: np.ndarray) -> np.ndarray:
     """Spikes (theta crossing pi) per trial, step and neuron, from a trajectory."""
     turns = np.floor((theta + np.pi) / (2 * np.pi))
     return np.diff(turns, axis=1) > 0
-
-
-def evaluate(net: Network, weights: dict, final: bool) -> tuple[dict, dict]:
-    config, x = net.config, net.test_x
-    trajectory = diff.forward(weights, x, net.constants)
-    spikes = spike_trains(trajectory["theta"])
-    seconds = len(x) * float(config.trial)
-    result = {"coding_error": coding_error(trajectory["o"], x),
-              "mean_rate": float(spikes.sum() / seconds / config.n_neurons)}
-    if final:
-        outputs, count = diff.brian_runs(net.sim, weights, net.params, x)
-        per_trial = np.max(np.abs(outputs - trajectory["o"]), axis=(1, 2)) / np.max(np.abs(trajectory["o"]))
-        result |= {"coding_error_brian2": coding_error(outputs, x),
-                   "trials_equal_to_numpy": float(np.mean(per_trial < 1e-6)),
-                   **dict(zip(("rate_code_error_same_filter", "rate_code_error"), rate_code_errors(
-                       np.random.default_rng([net.seed, BASELINE]), config, x, int(spikes.sum()),
-                       net.constants.tau_s)))}
-    first = np.argwhere(spikes[0])
-    arrays = {"x": x[0], "o": trajectory["o"][0], "spike_t": first[:, 0] * float(config.dt),
-              "spike_i": first[:, 1], **{f"P_{k}": v for k, v in weights.items()},
-              "dt": np.array(float(config.dt))}
-    return result, arrays
 
 
 def coding_error(o: np.ndarray, x: np.ndarray) -> float:
@@ -182,18 +174,10 @@ class FastCoding(diff.ExactGradientExperiment):
     presets = PRESETS
     step_scale = STEP_SCALE
 
-    def blueprint(self, config, models, params):
-        return blueprint(config, models)
+    Network = Network
 
-    def network(self, config, models, params, simulator, seed):
-        return Network(config, params, simulator, seed)
-
-    def schedule(self, config):
-        return Schedule(config.iterations, log_spaced_chunks(config.iterations, config.n_checkpoints),
-                        config.batch * float(config.trial))
-
-    def evaluate(self, net, state, chunk):
-        return evaluate(net, {k: state[k] for k in diff.PARAMS}, final=chunk == net.config.iterations)
+    def channels(self, config):
+        return config.n_inputs, config.n_inputs
 
     def summarise(self, history):
         first, last = history[0], history[-1]

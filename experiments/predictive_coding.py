@@ -16,7 +16,10 @@ x), feedforward_drive + hebbian_feedforward (F), fast_recurrent + voltage_recurr
 
 Departures from the authors' code, each deliberate:
 - None in the dynamics: dt = 1 ms and, as in the authors' code, at most one neuron spikes per
-  step, the one furthest above its noisy threshold (winner_take_all model). Letting several
+  step, the one furthest above its noisy threshold (winner_take_all model), and a spike's
+  recurrent input (the reset included) arrives in the next step, after its leak
+  (neurons/spike_coding `kick`); methods/spike_coding/reference.py is Learning.m's step in
+  NumPy, and the Brian2 network follows it spike for spike. Letting several
   neurons spike in one step (a "continuous-time" version) made learning run away into
   ping-pong between opposite neurons after 8-27 s at dt = 1, 0.1 and 0.02 ms (measured).
   With the one-spike rule, dt = 0.1 ms learns too (`--set dt=0.1*ms`), but its network
@@ -25,7 +28,7 @@ Departures from the authors' code, each deliberate:
   threshold noise 0.01 N(0,1) is drawn at every 0.1 ms step, not every 1 ms.
 - Distance to optimum is measured against -F^T F (the authors' evaluation), not -(F^T F + mu I).
 - The decoder is fitted on input at 0.3x the training amplitude (authors' value) and tested
-  at 1x, which gives the card's rates before learning (36.6 Hz here, 38.8 Hz on the card).
+  at 1x, which gives the card's rates before learning (35.5 Hz here, 38.8 Hz on the card).
   Training runs in chunks of 1 s, each a new input sequence smoothed on its own, as the
   authors' iterations are. Evaluations start from rest and do not change the training state.
 """

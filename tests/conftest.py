@@ -26,6 +26,9 @@ def quick_run(tmp_path_factory):
     folders = {}
 
     def run(name, learner=None):
+        from neurosims.experiment import load_experiment
+
+        learner = load_experiment(name, learner).learner  # the default learner by its name
         if (name, learner) not in folders:
             out = tmp_path_factory.mktemp(f"quick-{name}-{learner or 'default'}") / "run"
             neurosims("run", name, "--preset", "quick", "--quiet", "--out", out,

@@ -143,3 +143,16 @@ def test_another_system_from_a_file_runs(tmp_path):
     assert "feedback_power_reduction" in proc.stdout
     arrays = np.load(tmp_path / "out" / "arrays.npz")
     assert arrays["after_x"].shape[1] == 3
+
+
+def test_distance_of_the_slow_weights_is_measured_not_written_in():
+    """The slow weights start at 0, where the best-scale distance has no value; it was written
+    in as 1. The fixed-scale distance is 1 there by measurement, and it sees a wrong scale,
+    which a fitted scale hides (half the optimum: 0.25, not 0)."""
+    from neurosims.methods.spike_coding.metrics import distance_to_optimum
+
+    optimum = np.random.default_rng(0).standard_normal((6, 6))
+    assert balance.slow_distance(np.zeros((6, 6)), optimum) == 1.0
+    assert balance.slow_distance(optimum, optimum) == 0.0
+    assert balance.slow_distance(0.5 * optimum, optimum) == pytest.approx(0.25)
+    assert distance_to_optimum(0.5 * optimum, optimum) == pytest.approx(0.0)

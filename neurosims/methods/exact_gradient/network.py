@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurosims.blueprint import Blueprint, all_to_all
-from neurosims.experiment import Experiment
+from neurosims.experiment import Experiment, Schedule
 from neurosims.models import make_group, make_synapses, merge_parameters, structure
+from neurosims.training import log_spaced_chunks
 
 
 @dataclass(frozen=True)
@@ -210,11 +211,14 @@ class ExactGradientExperiment(Experiment):
     """A theta network trained with Adam on the exact gradient, one batch per chunk, in NumPy;
     the trained weights are re-run in Brian2. A subclass gives Config (with iterations,
     learning_rate, n_checkpoints), presets, `step_scale` ({matrix: Adam step, None for its
-    initial s.d.}) and the network, whose `initial` holds the initial weights and whose
-    `gradient(weights, chunk)` is the exact gradient on the chunk's batch."""
+    initial s.d.}), `channels` (input channels, readouts), and `Network(config, params,
+    simulator, seed)`: the task, whose `initial` holds the initial weights, whose
+    `gradient(weights, chunk)` is the exact gradient on the chunk's batch and whose
+    `evaluate(weights, final)` measures the weights (re-run in Brian2 when `final`)."""
 
     roles = MODELS
     step_scale: dict
+    Network: type
     export_refusal = ("it is trained in NumPy by the exact gradient; its compiled network only re-runs "
                       "the trained weights")
 
@@ -223,6 +227,25 @@ class ExactGradientExperiment(Experiment):
 
     def parameters(self, models):
         return merge_parameters([models["neuron"]])
+
+    def channels(self, config) -> tuple[int, int]:
+        """The number of input channels and of readouts."""
+        raise NotImplementedError
+
+    def blueprint(self, config, models, params):
+        inputs, readouts = self.channels(config)
+        return blueprint(self.label.replace(" --learner ", "-"), config.n_neurons, inputs, readouts, config.steps,
+                         float(config.dt), models, record=False)
+
+    def network(self, config, models, params, simulator, seed):
+        return self.Network(config, params, simulator, seed)
+
+    def schedule(self, config):
+        return Schedule(config.iterations, log_spaced_chunks(config.iterations, config.n_checkpoints),
+                        config.batch * config.steps * float(config.dt))
+
+    def evaluate(self, net, state, chunk):
+        return net.evaluate({k: state[k] for k in PARAMS}, final=chunk == net.config.iterations)
 
     def initial_state(self, net):
         return adam_state(net.initial)
