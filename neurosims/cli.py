@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     except NeurosimsError as err:
         print(f"neurosims: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early (`neurosims models | head`)
+        sys.stdout = open(os.devnull, "w")  # nothing more to flush at exit
+        return 0
     except KeyboardInterrupt:
         print("neurosims: interrupted; rerun with --resume to continue from the last checkpoint",
               file=sys.stderr)

@@ -10,8 +10,13 @@ and the binary's command-line values (run_args). Plans are recorded by running t
 experiment's own training steps against a recorder instead of the binary, so the exported
 task does what `neurosims run` does: the state read back after each chunk (the files the
 binary writes) is the state handed to the next one. Inputs, being drawn in Python, are
-written out per chunk. `run_task.sh` needs bash, mkdir, rm, mv and cat; `collect` evaluates
-each finished task's final state with the same binary, where Python is.
+written out, each array once until it changes. `run_task.sh` needs bash, mkdir, rm, mv and cat;
+`collect` reads each finished task's final state back through the experiment's
+`state_from_outputs` and evaluates it with the same binary, where Python is.
+
+Only an experiment whose training is a fixed series of compiled runs can be exported (one
+run per chunk, its values known before the run); the others say why in `export_refusal`, and
+export refuses them before it compiles or writes anything.
 """
 
 from __future__ import annotations
