@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import brian2
 import numpy as np
 from brian2 import Quantity, get_dimensions
 from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
@@ -20,24 +19,22 @@ def same_value(a, b) -> bool:
     return get_dimensions(a) is get_dimensions(b) and np.allclose(np.asarray(a), np.asarray(b))
 
 
-UNITS_NAMESPACE = {
-    name: getattr(brian2, name)
-    for name in dir(brian2)
-    if isinstance(getattr(brian2, name), Quantity) or name in ("sqrt", "exp", "log", "pi")
-}
-
-
 def parse_quantity(text: str, expected, name: str):
-    """Read ``--set name=text``: a number or a Brian2 expression with units (``40*Hz``), checked
-    against the unit of the default value ``expected``."""
-    if isinstance(expected, str):  # a text field (a matrix, a file): its owner checks it
+    """Read ``--set name=text``: a number or units (``40*Hz``, read by neurosims.values, never
+    evaluated), checked against the default value ``expected``."""
+    from neurosims.values import parse_value
+
+    if isinstance(expected, str):  # a text field (a matrix, a file): its owner reads it
         return text
     try:
-        value = eval(text, {"__builtins__": {}}, dict(UNITS_NAMESPACE))  # units and numbers only
-    except Exception:
-        raise NeurosimsError(f"cannot read a value for {name} from {text!r}: expected a number "
-                             f"or an expression with units such as 40*Hz") from None
+        value = parse_value(text)
+    except NeurosimsError as err:
+        raise NeurosimsError(f"cannot read a value for {name}: {err}") from None
     return checked_value(value, expected, name, repr(text))
+
+
+# Whole-number fields (sizes, counts, iterations) take values in this range
+LARGEST_WHOLE_NUMBER = 10**8
 
 
 def checked_value(value, expected, name: str, shown: str | None = None):
@@ -49,6 +46,11 @@ def checked_value(value, expected, name: str, shown: str | None = None):
         if not isinstance(value, str):
             raise NeurosimsError(f"{name} must be a text, not {shown}")
         return value
+    if isinstance(expected, tuple):  # a tuple of numbers (periods, ...)
+        if not isinstance(value, (list, tuple)) or not value:
+            raise NeurosimsError(f"{name} must be a list of numbers such as [1, 2], not {shown}")
+        return tuple(checked_value(v, expected[0] if expected else 0.0, f"{name}[{k}]", repr(v))
+                     for k, v in enumerate(value))
     if isinstance(expected, bool):
         if value not in (0, 1, True, False) or isinstance(value, Quantity) and not value.is_dimensionless:
             raise NeurosimsError(f"{name} must be true or false (1 or 0), not {shown}")
@@ -59,9 +61,14 @@ def checked_value(value, expected, name: str, shown: str | None = None):
     if want is not got:
         raise NeurosimsError(f"unit mismatch for {name}: {shown} has unit {unit_string(value)}, "
                              f"expected {unit_string(expected)}")
+    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+        raise NeurosimsError(f"{name} must be a finite number, not {shown}")
     if isinstance(expected, int) and want is DIMENSIONLESS:
         if float(value) != int(value):
             raise NeurosimsError(f"{name} must be a whole number, not {shown}")
+        if not 0 <= int(value) <= LARGEST_WHOLE_NUMBER:
+            raise NeurosimsError(f"{name}={shown} is out of range: whole numbers here go from 0 to "
+                                 f"{LARGEST_WHOLE_NUMBER:,}")
         return int(value)
     return value if isinstance(value, Quantity) else float(value)
 
