@@ -87,16 +87,7 @@ def load_model_file(path: Path) -> Model:
         source = path.read_text()
     except OSError as err:
         raise NeurosimsError(f"cannot read model file {path}: {err.strerror}") from None
-    try:
-        code = compile(source, str(path), "exec")
-    except SyntaxError as err:
-        raise NeurosimsError(f"{path}:{err.lineno}: Python syntax error: {err.msg}") from None
-    namespace: dict = {"__file__": str(path), "__name__": f"neurosims_model_{path.stem}"}
-    try:
-        exec(code, namespace)
-    except Exception as err:  # a model file is user input: any failure is reported as one line
-        raise NeurosimsError(f"{path}: error while reading the model: {err}") from None
-    lines = _string_lines(source)
+    namespace, lines = read_assignments(source, path)
     where = lambda name: f"{path}:{lines.get(name, 1)}"  # noqa: E731
 
     kind = namespace.get("KIND")
@@ -195,13 +186,60 @@ def _assigned(code: dict) -> set[str]:
     return names
 
 
-def _string_lines(source: str) -> dict[str, int]:
-    """Line where each module-level ``NAME = "string"`` literal starts."""
-    lines = {}
-    for node in ast.parse(source).body:
+def read_assignments(source: str, path: Path) -> tuple[dict, dict[str, int]]:
+    """The names a model file assigns and their values, read from its syntax tree (the file is
+    never run), with the line of each: its docstring (__doc__), `from brian2 import ...`,
+    and assignments of strings, numbers, tuples, lists, dicts and Brian2 quantities written
+    as unit arithmetic (neurosims.values). Anything else is refused, naming file and line."""
+    try:
+        tree = ast.parse(source, filename=str(path))
+    except SyntaxError as err:
+        raise NeurosimsError(f"{path}:{err.lineno}: Python syntax error: {err.msg}") from None
+    namespace, lines = {"__doc__": ast.get_docstring(tree, clean=False)}, {}
+    for k, node in enumerate(tree.body):
+        if k == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+                and isinstance(node.value.value, str):
+            continue  # the docstring
+        if isinstance(node, ast.ImportFrom) and node.module == "brian2" and not node.level:
+            continue  # unit names; the values below are read with Brian2's units in any case
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            lines[node.targets[0].id] = node.value.lineno
-    return lines
+            name = node.targets[0].id
+            namespace[name] = _literal(node.value, source, path)
+            lines[name] = node.value.lineno
+            continue
+        raise NeurosimsError(f"{path}:{node.lineno}: a model file holds only its docstring, `from brian2 import` "
+                             f"and NAME = value assignments of strings, numbers, tuples, dicts and units; "
+                             f"this is {_what(node)}")
+    return namespace, lines
+
+
+def _literal(node: ast.AST, source: str, path: Path):
+    """The value of an assignment's right-hand side (see read_assignments)."""
+    from neurosims.values import value_of
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, (ast.Tuple, ast.List)):
+        items = [_literal(element, source, path) for element in node.elts]
+        return tuple(items) if isinstance(node, ast.Tuple) else items
+    if isinstance(node, ast.Dict):
+        if not all(isinstance(key, ast.Constant) and isinstance(key.value, str) for key in node.keys):
+            raise NeurosimsError(f"{path}:{node.lineno}: the keys of a dict in a model file are strings")
+        return {key.value: _literal(value, source, path) for key, value in zip(node.keys, node.values)}
+    text = ast.get_source_segment(source, node) or ""
+    try:
+        return value_of(node, text, lists=False)
+    except NeurosimsError as err:
+        raise NeurosimsError(f"{path}:{node.lineno}: {err}") from None
+
+
+def _what(node: ast.AST) -> str:
+    kinds = {ast.Import: "an import", ast.ImportFrom: "an import from another module than brian2",
+             ast.FunctionDef: "a function", ast.ClassDef: "a class", ast.Expr: "an expression",
+             ast.AugAssign: "an assignment that computes", ast.Assign: "an assignment to more than one name",
+             ast.AnnAssign: "an annotated assignment", ast.For: "a loop", ast.While: "a loop",
+             ast.If: "a condition", ast.With: "a with block", ast.Try: "a try block"}
+    return next((what for kind, what in kinds.items() if isinstance(node, kind)), f"a {type(node).__name__} statement")
 
 
 def _check_equations(equations: str, path: Path, first_line: int):

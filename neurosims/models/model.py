@@ -66,7 +66,7 @@ class Model:
 
     @property
     def summary(self) -> str:
-        return self.description.strip().splitlines()[0] if self.description.strip() else ""
+        return first_sentence(self.description)
 
     def brian_equations(self) -> Equations:
         """The model's equations plus one shared variable per parameter."""
@@ -106,6 +106,13 @@ class Model:
             if text.strip():
                 defined |= set(Equations(text).names)
         return defined
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a docstring's first paragraph, on one line."""
+    paragraph = " ".join((text or "").strip().split("\n\n")[0].split())
+    end = re.search(r"\.(?=\s+[A-Z]|\s*$)", paragraph)
+    return paragraph[:end.start() + 1] if end else paragraph
 
 
 def structure(model: Model) -> dict:
