@@ -104,6 +104,9 @@ class Config:
         if min(self.n_neurons - 1, self.n_checkpoints, self.autonomous_trials) < 1 or self.autonomous_periods <= 0:
             raise ValueError("n_neurons >= 2, n_checkpoints >= 1, autonomous_trials >= 1 and "
                              "autonomous_periods > 0 are required")
+        for name in ("dt", "input_dt", "chunk", "record_dt", "input_smoothing", "input_amplitude", "anneal"):
+            if not getattr(self, name) > 0 * getattr(self, name):
+                raise ValueError(f"{name} must be positive, not {getattr(self, name)}")
         for name in ("training", "test"):
             ratio = float(getattr(self, name) / self.chunk)
             if abs(ratio - round(ratio)) > 1e-9 or round(ratio) < 1:
@@ -152,6 +155,8 @@ def system_matrix(spec: str) -> np.ndarray:
                 matrix = np.loadtxt(path, delimiter="," if path.suffix == ".csv" else None, ndmin=2)
         except (ValueError, OSError) as err:
             raise NeurosimsError(f"{path}: cannot read a numeric matrix: {' '.join(str(err).split())}") from None
+    if isinstance(matrix, np.ndarray) and np.iscomplexobj(matrix):  # a .npy file (JSON has no complex numbers)
+        raise NeurosimsError(f"{where}: A has complex entries; it must be real")
     try:
         a = np.array(matrix, dtype=float)
     except (ValueError, TypeError):
@@ -397,6 +402,11 @@ class Balance(Experiment):
     """Training from the seed's initial state: one chunk of input per step, learning rates
     annealed, metrics at log-spaced chunks."""
 
+    summary_keys = ("simulated_training_s", "distance_slow_before", "distance_slow_after",
+                    "distance_slow_reduction", "distance_slow_best_scale_after", "distance_fast_reduction",
+                    "feedback_power_before", "feedback_power_after", "feedback_power_reduction",
+                    "autonomous_error_before", "autonomous_error_after", "ei_correlation_before",
+                    "ei_correlation_after", "isi_cv_after", "rate_before", "rate_after")
     name = "balance"
     Config = Config
     presets = PRESETS

@@ -134,6 +134,9 @@ def accuracy(o: np.ndarray, sign: np.ndarray, mask: np.ndarray) -> float:
 
 
 class DelayedMemoryExact(diff.ExactGradientExperiment):
+    summary_keys = ("iterations", "loss_before", "loss_after", "accuracy_before", "accuracy_after",
+                    "accuracy_after_brian2", "test_error", "outputs_equal_to_numpy",
+                    "largest_deviation_from_numpy", "mean_rate_after")
     name = "delayed-memory"
     learner = "exact"
     Config = Config

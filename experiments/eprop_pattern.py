@@ -170,6 +170,8 @@ class EpropPattern(eprop.EpropExperiment):
     losses (with the weights in force during each trial, NEST's definition) are kept in the
     state."""
 
+    summary_keys = ("iterations", "loss_before", "loss_after", "loss_reduction", "rate_before",
+                    "rate_after")
     name = "eprop-pattern"
     Config = Config
     presets = PRESETS

@@ -169,6 +169,9 @@ def rate_code_errors(rng: np.random.Generator, config: Config, x: np.ndarray, sp
 
 
 class FastCoding(diff.ExactGradientExperiment):
+    summary_keys = ("coding_error_before", "coding_error_after", "coding_error_after_brian2",
+                    "trials_equal_to_numpy", "rate_before", "rate_after", "rate_code_error_same_spikes",
+                    "rate_code_error_same_spikes_same_filter", "advantage_over_rate_code")
     name = "fast-coding"
     Config = Config
     presets = PRESETS

@@ -94,8 +94,8 @@ class Config:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         for name in ("dt", "input_dt", "chunk", "training", "decoder_fit", "test",
-                     "constant_duration", "record_dt", "input_smoothing"):
-            if not getattr(self, name) > 0 * second:
+                     "constant_duration", "record_dt", "input_smoothing", "input_amplitude"):
+            if not getattr(self, name) > 0 * getattr(self, name):
                 raise ValueError(f"{name} must be positive")
         for name in ("training", "decoder_fit", "test", "constant_duration"):
             if not _divides(self.chunk, getattr(self, name)):
@@ -288,6 +288,9 @@ class PredictiveCoding(Experiment):
     """Training from the seed's initial weights: a new 1 s input sequence per chunk, metrics
     at log-spaced chunks."""
 
+    summary_keys = ("simulated_training_s", "decoding_error_before", "decoding_error_after",
+                    "error_reduction", "distance_before", "distance_after", "distance_reduction",
+                    "rate_before", "rate_after", "isi_cv_before", "isi_cv_after")
     name = "predictive-coding"
     Config = Config
     presets = PRESETS

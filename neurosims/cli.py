@@ -1,4 +1,4 @@
-"""The `neurosims` command: parses arguments and dispatches; every bad input is one line.
+"""The `neurosims` command line (argument parsing; every refusal of bad input is one line).
 
     neurosims models                      list the model library
     neurosims models show NAME|PATH       equations, step schedule and parameter table of a model
@@ -36,26 +36,51 @@ def main(argv: list[str] | None = None) -> int:
         print("neurosims: interrupted; rerun with --resume to continue from the last checkpoint",
               file=sys.stderr)
         return 130
+    except Exception as err:  # not a refusal of the user's input: a fault of neurosims
+        if os.environ.get("NEUROSIMS_TRACEBACK"):
+            raise
+        print(f"neurosims: internal error: {type(err).__name__}: {' '.join(str(err).split())} (a fault of "
+              "neurosims, not of your input; NEUROSIMS_TRACEBACK=1 shows where)", file=sys.stderr)
+        return 1
+
+
+DESCRIPTION = """Spiking networks that learn with local plasticity rules: Brian2 models from a
+library you can edit, compiled once to C++ and run many times, in experiments that reproduce
+published tasks."""
+
+EXAMPLES = """examples:
+  neurosims run --list                                 the experiments
+  neurosims run predictive-coding --preset quick       train and evaluate; results in ~/neurosims-runs
+  neurosims run balance --set n_neurons=20 --seed 3 --out runs/b3
+  neurosims run delayed-memory --learner exact --preset tiny
+  neurosims models show spike_coding                   a model's equations, code and parameters
+  neurosims sweep predictive-coding --grid eps_r=1e-3,2e-3 --seeds 1-5 --out sweeps/eps
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="neurosims", description=__doc__.split("\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    from neurosims import __version__
+
+    parser = argparse.ArgumentParser(prog="neurosims", description=DESCRIPTION, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"neurosims {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     models = commands.add_parser("models", help="list the model library, or show one model")
     models.add_argument("action", nargs="?", choices=["show", "schedule"],
                         help="show one model, or the step schedule of the model-file fields")
-    models.add_argument("name", nargs="?", help="model name or path of a model file")
+    models.add_argument("name", nargs="?", help="model name (see `neurosims models`) or path of a model file")
     models.set_defaults(handler=_models)
 
     run = commands.add_parser("run", help="run an experiment")
     run.add_argument("experiment", help="experiment name (see `neurosims run --list`)", nargs="?")
     run.add_argument("--list", action="store_true", help="list the experiments")
-    run.add_argument("--preset", default="default", help="named preset: quick, default, paper")
+    run.add_argument("--preset", default="default",
+                     help="named preset: tiny, quick, default (the default), paper")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="override a config field or model parameter, e.g. eps_r=2e-3 or dt=0.2*ms")
     run.add_argument("--learner", help="the learner, for experiments with several (delayed-memory: eprop, exact)")
-    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--seed", type=int, default=0, help="random seed, 0 to 2**32 - 1 (default 0)")
     run.add_argument("--device", default="standalone", choices=["runtime", "standalone"],
                      help="Brian2 runtime mode or compiled C++ (default)")
     run.add_argument("--model", action="append", default=[], metavar="ROLE=PATH",
@@ -91,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=_export)
 
     collect = commands.add_parser("collect", help="read an exported folder's results into a table")
-    collect.add_argument("folder", type=Path)
+    collect.add_argument("folder", type=Path, help="a folder made by `neurosims export`")
     collect.set_defaults(handler=_collect)
     return parser
 
@@ -99,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
 def _experiment_arguments(parser):
     """The experiment, preset, --set values, learner and model files of a batch (sweep,
     export): quick by default."""
-    parser.add_argument("experiment")
+    parser.add_argument("experiment", help="experiment name (see `neurosims run --list`)")
     parser.add_argument("--preset", default="quick", help="named preset (default quick)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a value for every task")
@@ -169,11 +194,11 @@ def format_model(model) -> str:
 
 def _run(args) -> int:
     from neurosims.experiments import EXPERIMENTS, LEARNERS
+    from neurosims.models.model import first_sentence
 
     if args.list or not args.experiment:
         for name, module in EXPERIMENTS.items():
-            doc = importlib.import_module(module).__doc__.strip().splitlines()[0]
-            print(f"{name:<20} {doc}")
+            print(f"{name:<20} {first_sentence(importlib.import_module(module).__doc__)}")
             if name in LEARNERS:
                 print(f"{'':<20} learners (--learner): {', '.join(LEARNERS[name])}; the first is the default")
         return 0
@@ -182,14 +207,19 @@ def _run(args) -> int:
 
     prepared = prepare(args.experiment, args.preset, args.set, args.model, args.learner)
     out = args.out or Path.home() / "neurosims-runs" / f"{args.experiment}-{time.strftime('%Y%m%d-%H%M%S')}"
+    prepared.check_run(out, args.seed, args.device, args.resume)
     learner = f", learner {args.learner}" if args.learner else ""
     print(f"neurosims: {args.experiment}{learner}, preset {args.preset}, seed {args.seed}, "
           f"{args.device}; writing to {out}", file=sys.stderr)
     result = prepared.run(out, seed=args.seed, device=args.device, resume=args.resume,
                           progress=not args.quiet, figures=not args.no_figures)
     print(f"neurosims: done. Summary ({out / 'metrics.json'}):")
+    from neurosims.plots import metric_unit
+
     for key, value in result["summary"].items():
-        print(f"  {key:<24} {value:.4g}" if isinstance(value, float) else f"  {key:<24} {value}")
+        shown = f"{value:.4g}" if isinstance(value, float) else f"{value}"
+        unit = metric_unit(key) if not isinstance(value, bool) else ""
+        print(f"  {key:<24} {shown}{' ' + unit if unit else ''}")
     if not args.no_figures:
         print(f"  figures in {out / 'figures'}")
     return 0
@@ -205,7 +235,7 @@ def _sweep(args) -> int:
     out = args.out or Path.home() / "neurosims-runs" / f"sweep-{args.experiment}-{time.strftime('%Y%m%d-%H%M%S')}"
     rows = run_sweep(args.experiment, args.preset, args.set, grid, seeds, out, cluster=args.cluster,
                      workers=args.workers, retries=args.retries, cluster_config=args.cluster_config,
-                     model_files=args.model, learner=args.learner)
+                     model_files=args.model, learner=args.learner, plot=args.plot, plot_param=args.plot_param)
     failed = [r for r in rows if r["status"] != "done"]
     print(f"neurosims sweep: {len(rows) - len(failed)} of {len(rows)} tasks done; table {out / 'results.csv'}")
     for row in failed:

@@ -30,6 +30,7 @@ what the binary wrote.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ class Experiment:
     presets: dict  # name -> config.Preset
     roles: dict[str, str]  # role -> model file (library name) that fills it
     export_refusal: str | None = None  # why `neurosims export` cannot replay the training
+    summary_keys: tuple[str, ...]  # the metrics summarise() gives (sweep --plot checks against them)
 
     @property
     def label(self) -> str:
@@ -165,8 +167,21 @@ class Prepared:
         return Trainer(initial=experiment.initial_state(net),
                        step=lambda state, chunk: experiment.train(net, state, chunk),
                        measure=lambda state, chunk: experiment.evaluate(net, state, chunk),
-                       total=schedule.chunks, measure_at=schedule.measured,
+                       total=schedule.chunks, measure_at=sorted({*schedule.measured, schedule.chunks}),
                        finished=lambda state: experiment.finished(net, state))
+
+    def check_run(self, out: Path, seed: int, device: str, resume: bool):
+        """Refuse a run that cannot be made (a bad seed, device or output folder; to resume, a
+        folder whose run was defined otherwise). Returns the run's store."""
+        from neurosims.simulators import DEVICES
+        from neurosims.store import RunStore
+
+        check_seed(seed)
+        if device not in DEVICES:
+            raise NeurosimsError(f"unknown device {device!r}; choose one of {', '.join(DEVICES)}")
+        store = RunStore(out)
+        store.check(dict(self.record, seed=seed, device=device), resume)
+        return store
 
     def run(self, out: Path, seed: int, device: str = "standalone", resume: bool = False,
             progress: bool = True, cache_dir=None, figures: bool = True) -> dict:
@@ -174,22 +189,34 @@ class Prepared:
         Returns the history of measurements, the summary and whether the build was compiled."""
         from neurosims import plots
         from neurosims.simulators import open_simulator
-        from neurosims.store import RunStore
         from neurosims.training import train_in_chunks, write_results
 
-        sim = open_simulator(self.blueprint(), device, cache_dir)  # a model error stops here, before writing
+        store = self.check_run(out, seed, device, resume)  # stops here, before compiling, if it must
+        sim = open_simulator(self.blueprint(), device, cache_dir, announce=progress)  # a model error stops here
         net = self.network(sim, seed)
-        store = RunStore(out)
         checkpoint = store.start(dict(self.record, seed=seed, device=device), resume)
-        schedule = self.experiment.schedule(self.config)
-        _, history = train_in_chunks(store, checkpoint, self.trainer(net), schedule.chunk_seconds,
-                                     f"{self.experiment.label} [{device}]", progress)
-        summary = self.experiment.summarise(history)
-        before, after = write_results(store, history, summary)
-        if figures:
-            for name, figure in self.experiment.figures(self.config, history, before, after).items():
-                plots.save(figure, store.figures / name)
+        try:
+            schedule = self.experiment.schedule(self.config)
+            _, history = train_in_chunks(store, checkpoint, self.trainer(net), schedule.chunk_seconds,
+                                         f"{self.experiment.label} [{device}]", progress)
+            summary = self.experiment.summarise(history)
+            before, after = write_results(store, history, summary)
+            if figures:
+                for name, figure in self.experiment.figures(self.config, history, before, after).items():
+                    plots.save(figure, store.figures / name)
+        finally:
+            store.close()
         return {"history": history, "summary": summary, "compiled": sim.compiled}
+
+
+LARGEST_SEED = 2**32 - 1
+
+
+def check_seed(seed) -> int:
+    """A seed is a whole number from 0 to 2**32 - 1 (what the compiled binary reads)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= LARGEST_SEED:
+        raise NeurosimsError(f"the seed must be a whole number from 0 to {LARGEST_SEED}, not {seed!r}")
+    return seed
 
 
 def prepare(name: str, preset: str = "default", sets: list[str] = (), model_files: list[str] = (),
@@ -210,6 +237,8 @@ def prepare(name: str, preset: str = "default", sets: list[str] = (), model_file
     config, params, sources = resolve(experiment.Config, experiment.presets, preset, list(sets),
                                       experiment.parameters(models))
     experiment.check(config, params, models)
-    record = {"experiment": name, "preset": preset, **({"learner": learner} if learner else {}),
-              "models": {role: str(m.path) for role, m in loaded.items()}, **describe(config, params, sources)}
+    record = {"experiment": name, "learner": experiment.learner, "preset": preset,
+              "models": {role: str(m.path) for role, m in loaded.items()},
+              "model_hashes": {role: hashlib.sha256(m.path.read_bytes()).hexdigest()[:16] for role, m in loaded.items()},
+              **describe(config, params, sources)}
     return Prepared(experiment, config, params, models, record)

@@ -3,6 +3,7 @@ experiment's own figures live in its module)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
@@ -57,8 +58,19 @@ def raster_and_decoding(before: dict, after: dict, record_dt: float):
         ax, data["x"], data["x_hat"], record_dt, f"x and decoded x, {label}"))
 
 
+def metric_unit(name: str) -> str:
+    """The unit of a metric, by the names metrics are given: rates in Hz, *_s in seconds;
+    the others (errors, distances, losses, correlations, ratios) have none."""
+    if name.endswith("_s") or name.endswith("_at_s"):
+        return "s"
+    if re.search(r"(^|_)rate(_|$)", name) and "error" not in name:
+        return "Hz"
+    return ""
+
+
 def learning_curves(history: list[dict], names: list[str], xlabel: str = "simulated training (s)"):
-    """Metrics against simulated training time, on log axes (t = 0 drawn at the first chunk/2)."""
+    """Metrics against simulated training time, on log axes; the measurement before training
+    (t = 0) is drawn at half the first later time, which the axis label says."""
     times = np.array([h["time"] for h in history], dtype=float)
     positive = times[times > 0]
     shown = np.where(times > 0, times, positive.min() / 2 if len(positive) else 1.0)
@@ -67,9 +79,12 @@ def learning_curves(history: list[dict], names: list[str], xlabel: str = "simula
         values = np.array([h[name] for h in history], dtype=float)
         ax.plot(shown, values, "o-")
         ax.set_xscale("log")
-        if np.all(values[np.isfinite(values)] > 0):
+        finite = values[np.isfinite(values)]
+        if len(finite) and np.all(finite > 0):
             ax.set_yscale("log")
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(f"{xlabel}\n(before training drawn at {shown[0]:g})" if times[0] == 0 else xlabel)
+        unit = metric_unit(name)
+        ax.set_ylabel(name.replace("_", " ") + (f" ({unit})" if unit else ""))
         ax.set_title(name.replace("_", " "))
     fig.tight_layout()
     return fig
@@ -95,7 +110,7 @@ def loss_curve(losses: np.ndarray, xlabel: str, ylabel: str):
     """A loss per iteration (log scale when positive)."""
     fig, ax = plt.subplots(figsize=(5, 3.2))
     ax.plot(np.arange(1, len(losses) + 1), losses, lw=1)
-    if np.all(losses > 0):
+    if len(losses) and np.all(np.isfinite(losses)) and np.all(losses > 0):
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

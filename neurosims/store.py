@@ -12,6 +12,7 @@ killed run leaves either the previous complete file or the new complete file, ne
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import platform
@@ -59,6 +60,64 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
         return {k: data[k] for k in data.files}
 
 
+def read_checkpoint(path: Path) -> dict[str, np.ndarray]:
+    """A run's checkpoint; a file that is not one (truncated, empty, arrays of Python objects)
+    is refused naming it."""
+    try:
+        checkpoint = read_npz(path)
+        chunk, history = int(checkpoint["chunk"]), json.loads(str(checkpoint["history"]))
+    except Exception as err:  # zipfile, numpy and json each raise their own
+        reason = " ".join(str(err).split()) or type(err).__name__
+        raise NeurosimsError(f"{path}: not a readable checkpoint ({reason}); remove it to start the run again, "
+                             "or the folder to start anew") from None
+    if chunk < 0 or not isinstance(history, list):
+        raise NeurosimsError(f"{path}: not a readable checkpoint (chunk {chunk}, history of type "
+                             f"{type(history).__name__})")
+    return checkpoint
+
+
+def read_run_record(path: Path) -> dict:
+    """A run's run.json; one that is not a JSON object is refused naming it."""
+    try:
+        record = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as err:
+        raise NeurosimsError(f"{path}: not a readable run record ({' '.join(str(err).split())})") from None
+    if not isinstance(record, dict):
+        raise NeurosimsError(f"{path}: not a run record (a JSON {type(record).__name__}, not an object)")
+    return record
+
+
+def _held(lock: Path) -> bool:
+    """Whether another process holds the lock file (without creating it)."""
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _existing_parent(path: Path) -> Path:
+    path = Path(path).absolute()
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def _difference(key: str, there, here) -> str:
+    """What differs between a run's record and this command, in words."""
+    if isinstance(there, dict) and isinstance(here, dict):
+        names = sorted(k for k in set(there) | set(here) if there.get(k) != here.get(k))
+        shown = ", ".join(f"{k}: {there.get(k)!r} there, {here.get(k)!r} here" for k in names[:3])
+        return f"its {key} differ from this command's ({shown}{', ...' if len(names) > 3 else ''})"
+    return f"its {key} differs from this command's ({there!r} there, {here!r} here)"
+
+
 def _jsonable(value):
     if isinstance(value, np.generic):
         return value.item()
@@ -85,11 +144,16 @@ def versions() -> dict[str, str]:
     }
 
 
+# What defines a run: resuming with any of these different is refused
+DEFINING = ("experiment", "learner", "config", "params", "models", "model_hashes", "seed", "device")
+
+
 class RunStore:
-    """One run's output folder."""
+    """One run's output folder, with one writer at a time."""
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
+        self._lock = None  # the open lock file while this process writes the folder
 
     @property
     def figures(self) -> Path:
@@ -98,36 +162,86 @@ class RunStore:
     def start(self, description: dict, resume: bool) -> dict | None:
         """Begin a run. Returns the last checkpoint when resuming, else None.
 
-        A fresh run refuses a folder that already holds a run; resuming refuses a folder
-        whose run was made with another configuration.
+        The folder is locked for this process until it ends: a second run into the same
+        folder is refused. A fresh run refuses a folder that already holds a run; resuming
+        refuses a folder whose run was defined otherwise (DEFINING), naming what differs. A
+        damaged run.json or checkpoint is refused, naming the file. Temporary files a killed
+        writer left are removed.
         """
         run_file = self.directory / "run.json"
-        if self.directory.exists() and not self.directory.is_dir():
-            raise NeurosimsError(f"output path {self.directory} exists and is not a folder")
-        if resume:
-            if not run_file.exists():
-                raise NeurosimsError(f"nothing to resume in {self.directory}: no run.json there")
-            previous = json.loads(run_file.read_text())
-            mine = json.loads(json.dumps(description, default=_jsonable))
-            for key in ("experiment", "config", "seed", "device"):
-                if previous.get(key) != mine.get(key):
-                    raise NeurosimsError(
-                        f"cannot resume {self.directory}: its {key} differs from this command's "
-                        f"({previous.get(key)!r} there)"
-                    )
-            checkpoint = self.directory / "checkpoint.npz"
-            return read_npz(checkpoint) if checkpoint.exists() else None
-        if run_file.exists():
-            raise NeurosimsError(
-                f"{self.directory} already holds a run; pass --resume to continue it or choose "
-                "another --out"
-            )
+        self.check(description, resume)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise NeurosimsError(f"cannot create output folder {self.directory}: {err.strerror}") from None
-        write_json(run_file, dict(description, versions=versions()))
-        return None
+        self._take_lock()
+        for leftover in self.directory.glob("**/.*.tmp"):  # a killed writer's half file
+            leftover.unlink(missing_ok=True)
+        if not resume:
+            if run_file.exists():  # written by a run that took the lock before this one checked
+                raise NeurosimsError(f"{self.directory} already holds a run; choose another --out")
+            write_json(run_file, dict(description, versions=versions()))
+            return None
+        self.check(description, resume)  # again, now that no other run can change the folder
+        checkpoint = self.directory / "checkpoint.npz"
+        return read_checkpoint(checkpoint) if checkpoint.exists() else None
+
+    def check(self, description: dict, resume: bool) -> None:
+        """Refuse, before any work, a folder this run cannot have: a file, a name the file
+        system cannot hold, a folder that already holds a run (or none, to resume), a run
+        defined otherwise than `description` (to resume)."""
+        run_file = self.directory / "run.json"
+        try:
+            if self.directory.exists() and not self.directory.is_dir():
+                raise NeurosimsError(f"output path {self.directory} exists and is not a folder")
+            ran = run_file.exists()
+        except OSError as err:  # a name too long, a component that is a file, ...
+            raise NeurosimsError(f"cannot use output folder {self.directory}: {err.strerror}") from None
+        if resume and not ran:
+            raise NeurosimsError(f"nothing to resume in {self.directory}: no run.json there")
+        if not resume and ran:
+            raise NeurosimsError(f"{self.directory} already holds a run; pass --resume to continue it or choose "
+                                 "another --out")
+        if self._lock is None and _held(self.directory / ".lock"):
+            raise NeurosimsError(f"{self.directory} is being written by another neurosims run; wait for it to end "
+                                 "or choose another --out")
+        if resume:
+            previous = read_run_record(run_file)
+            mine = json.loads(json.dumps(description, default=_jsonable))
+            for key in DEFINING:
+                if previous.get(key) != mine.get(key):
+                    raise NeurosimsError(f"cannot resume {self.directory}: "
+                                         f"{_difference(key, previous.get(key), mine.get(key))}")
+            if (self.directory / "checkpoint.npz").exists():
+                read_checkpoint(self.directory / "checkpoint.npz")
+        parent = _existing_parent(self.directory)
+        if not parent.is_dir():
+            raise NeurosimsError(f"cannot use output folder {self.directory}: {parent} is a file")
+        if not os.access(parent, os.W_OK):
+            raise NeurosimsError(f"cannot use output folder {self.directory}: {parent} is not writable")
+        longest = os.pathconf(parent, "PC_NAME_MAX")
+        for part in self.directory.parts:
+            if len(os.fsencode(part)) > longest:
+                raise NeurosimsError(f"cannot use output folder {self.directory}: the name {part[:40]!r}... is "
+                                     f"longer than the file system's {longest} bytes")
+
+    def _take_lock(self):
+        if self._lock is not None:  # this store holds it already
+            return
+        lock = open(self.directory / ".lock", "a+")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            raise NeurosimsError(f"{self.directory} is being written by another neurosims run; wait for it to end "
+                                 "or choose another --out") from None
+        self._lock = lock  # held until close(), or until this process ends
+
+    def close(self):
+        """Let another run write the folder (the lock is also released when the process ends)."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def checkpoint(self, state: dict[str, np.ndarray]) -> None:
         write_npz(self.directory / "checkpoint.npz", state)

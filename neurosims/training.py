@@ -17,6 +17,7 @@ from typing import Callable
 
 import numpy as np
 
+from neurosims.errors import NeurosimsError
 from neurosims.progress import Progress
 from neurosims.store import RunStore, read_npz, write_npz
 
@@ -57,8 +58,14 @@ def train_in_chunks(store: RunStore, checkpoint: dict | None, trainer: Trainer, 
     if checkpoint is None:
         state, done, history = dict(trainer.initial), 0, []
     else:
+        missing = sorted(set(trainer.initial) - set(checkpoint))
+        if missing:
+            raise NeurosimsError(f"{store.directory / 'checkpoint.npz'}: this experiment's checkpoint holds "
+                                 f"{', '.join(missing)}, which this one lacks")
         state = {k: checkpoint[k] for k in trainer.initial}
         done, history = int(checkpoint["chunk"]), json.loads(str(checkpoint["history"]))
+        if done > total:
+            raise NeurosimsError(f"{store.directory / 'checkpoint.npz'}: chunk {done} of a training of {total}")
     bar = Progress(label, total, chunk_seconds, enabled=progress)
     bar.update(done)
 

@@ -64,7 +64,9 @@ def export(experiment: str, preset: str, sets: list[str], seeds: list[int], out:
     refusal = prepared.experiment.export_refusal
     if refusal:
         raise NeurosimsError(f"{prepared.experiment.label} cannot be exported: {refusal}")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    if out.exists() and not out.is_dir():
+        raise NeurosimsError(f"export folder {out} is a file; choose another --out")
+    if out.exists() and any(out.iterdir()):
         raise NeurosimsError(f"export folder {out} is not empty; choose another --out")
     sim = StandaloneSimulator(prepared.blueprint(), cache_dir, portable=True)
     staging = out.with_name(out.name + ".partial")
@@ -171,10 +173,12 @@ while read -r run_seed line; do
   chunk=$((chunk + 1))
   results="$out/chunk-$((chunk % 2))"
   rm -rf "$results"; mkdir -p "$results"
-  args="${line//@PREV@/$prev}"; args="${args//@TASK@/$task}"
-  # shellcheck disable=SC2086  # the plan's arguments are words without spaces
-  (cd "$here/build" && NEUROSIMS_SEED="$run_seed" ./main --results_dir "$results/" $args ${extra[@]+"${extra[@]}"} \
-      > "$out/stdout.txt" 2> "$out/stderr.txt") || { echo "run_task.sh: chunk $chunk: the binary failed" >&2; exit 1; }
+  read -r -a words <<< "$line"  # the plan's words; the folders put into them may hold spaces
+  args=()
+  for word in "${words[@]}"; do word="${word//@PREV@/$prev}"; args+=("${word//@TASK@/$task}"); done
+  (cd "$here/build" && NEUROSIMS_SEED="$run_seed" ./main --results_dir "$results/" "${args[@]}" \
+      ${extra[@]+"${extra[@]}"} > "$out/stdout.txt" 2> "$out/stderr.txt") \
+      || { echo "run_task.sh: chunk $chunk: the binary failed" >&2; exit 1; }
   if [[ -s "$out/stderr.txt" ]]; then echo "run_task.sh: chunk $chunk: $(cat "$out/stderr.txt")" >&2; exit 1; fi
   prev="$results"
 done < "$task/plan.txt"

@@ -80,11 +80,19 @@ def parse_seeds(text: str) -> list[int]:
     try:
         for part in text.split(","):
             first, sep, last = part.strip().partition("-")
+            if sep and int(last) - int(first) > 100_000:
+                raise NeurosimsError(f"--seeds {text!r} gives more than 100,000 seeds")
             seeds += list(range(int(first), int(last) + 1)) if sep else [int(first)]
     except ValueError:
         raise NeurosimsError(f"--seeds expects a range like 1-20 or a list like 1,4,9, got {text!r}") from None
     if not seeds or len(set(seeds)) != len(seeds):
         raise NeurosimsError(f"--seeds {text!r} gives no seeds or repeats one")
+    if len(seeds) > 100_000:
+        raise NeurosimsError(f"--seeds {text!r} gives {len(seeds):,} seeds; at most 100,000")
+    from neurosims.experiment import check_seed
+
+    for seed in seeds:
+        check_seed(seed)
     return seeds
 
 
@@ -167,6 +175,44 @@ def start_client(cluster: str, workers: int, cluster_config: Path | None = None)
     return client
 
 
+def check_cluster(cluster: str, cluster_config: Path | None = None):
+    """Refuse an unknown cluster or an unreadable cluster config, before anything starts. For
+    SLURM and PBS, dask-jobqueue is imported here, on the main thread: its import installs a
+    signal handler, which Python refuses on the thread that starts the cluster."""
+    if cluster.startswith(("tcp://", "tls://")) or cluster == "local":
+        return
+    if cluster not in ("slurm", "pbs"):
+        raise NeurosimsError(f"unknown cluster {cluster!r}; use local, slurm, pbs or tcp://host:port")
+    try:
+        import dask_jobqueue  # noqa: F401
+    except ImportError:
+        raise NeurosimsError(f"--cluster {cluster} needs dask-jobqueue: pip install 'neurosims[cluster]'") from None
+    _cluster_options(cluster_config)
+
+
+def check_metric(experiment, metric: str, param: str | None, names: list[str]):
+    """Refuse a metric the experiment's summary does not have, or a parameter not swept."""
+    if not names:
+        raise NeurosimsError("--plot needs at least one --grid parameter")
+    if metric not in experiment.summary_keys:
+        raise NeurosimsError(f"unknown metric {metric!r}; {experiment.label}'s summary has: "
+                             f"{', '.join(experiment.summary_keys)}")
+    if param is not None and param not in names:
+        raise NeurosimsError(f"--plot parameter {param!r} was not swept; swept: {', '.join(names)}")
+
+
+def _cluster_options(cluster_config: Path | None) -> dict:
+    if not cluster_config:
+        return {}
+    try:
+        options = json.loads(Path(cluster_config).read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise NeurosimsError(f"cannot read cluster config {cluster_config}: {err}") from None
+    if not isinstance(options, dict):
+        raise NeurosimsError(f"cluster config {cluster_config}: expected a JSON object of dask-jobqueue options")
+    return options
+
+
 def _connect(cluster: str, workers: int, cluster_config: Path | None = None):
     """A Client of a local cluster (default), a slurm or pbs one, or a scheduler's address."""
     from distributed import Client, LocalCluster
@@ -191,12 +237,7 @@ def jobqueue_cluster(kind: str, workers: int, cluster_config: Path | None = None
         import dask_jobqueue
     except ImportError:
         raise NeurosimsError(f"--cluster {kind} needs dask-jobqueue: pip install 'neurosims[cluster]'") from None
-    options = {}
-    if cluster_config:
-        try:
-            options = json.loads(Path(cluster_config).read_text())
-        except (OSError, json.JSONDecodeError) as err:
-            raise NeurosimsError(f"cannot read cluster config {cluster_config}: {err}") from None
+    options = _cluster_options(cluster_config)
     if "cores" in options:  # one single-threaded worker process per core (see run_task)
         options.setdefault("processes", options["cores"])
     make = dask_jobqueue.SLURMCluster if kind == "slurm" else dask_jobqueue.PBSCluster
@@ -215,9 +256,12 @@ def jobqueue_cluster(kind: str, workers: int, cluster_config: Path | None = None
 def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str, list[str]],
               seeds: list[int], out: Path, cluster: str = "local", workers: int = 2,
               retries: int = 2, cache_dir: Path | None = None, cluster_config: Path | None = None,
-              model_files: list[str] = (), learner: str | None = None, stream=None) -> list[dict]:
+              model_files: list[str] = (), learner: str | None = None, stream=None, plot: str | None = None,
+              plot_param: str | None = None) -> list[dict]:
     """Build, run and gather. Returns the rows of the table (also written to `out`).
-    `model_files` (ROLE=PATH) and `learner` are those of `neurosims run`, for every task."""
+    `model_files` (ROLE=PATH) and `learner` are those of `neurosims run`, for every task;
+    `plot` (and `plot_param`): the metric (and the swept parameter) the caller will draw,
+    checked before anything runs."""
     from neurosims.experiment import prepare
     from neurosims.simulators.standalone import default_cache_dir
 
@@ -227,11 +271,16 @@ def run_sweep(experiment: str, preset: str, base_sets: list[str], grid: dict[str
     model_files = [_absolute_model(item) for item in model_files]  # workers may start elsewhere
     spec = {"experiment": experiment, "preset": preset, "sets": base_sets, "grid": grid, "seeds": seeds}
     spec |= ({"models": model_files} if model_files else {}) | ({"learner": learner} if learner else {})
-    # a bad experiment, learner, model file, preset or --set stops here, before any file
-    prepare(experiment, preset, base_sets, model_files, learner)
-    _claim(out, spec)
+    # everything is checked before any file is written: the experiment, learner, model files,
+    # preset, --set values, every grid point, the cluster and the metric to plot
+    base = prepare(experiment, preset, base_sets, model_files, learner)
     tasks = plan(grid, seeds, base_sets)
-
+    for sets in dict.fromkeys(task.sets for task in tasks):
+        prepare(experiment, preset, list(sets), model_files, learner)
+    check_cluster(cluster, cluster_config)
+    if plot is not None:
+        check_metric(base.experiment, plot, plot_param, list(grid))
+    _claim(out, spec)
     # the cluster starts, and its workers import Brian2, while this process compiles
     with concurrent.futures.ThreadPoolExecutor(1) as background:
         starting = background.submit(start_client, cluster, workers, cluster_config)
@@ -309,7 +358,7 @@ def run_tasks(client, tasks: list[Task], experiment, preset, model_files, learne
             result = {"status": "failed", "error": " ".join(f"{type(err).__name__}: {err}".split())}
             failed_count += 1
         rows[task.id] = _row(task, out, result)
-        running = sum(len(keys) for keys in client.processing().values())
+        running = sum(1 for keys in client.processing().values() if keys)  # a task at a time per worker
         waiting = max(0, len(futures) - done - failed_count - running)
         print(f"neurosims sweep: {done} done, {running} on workers, {waiting} waiting, "
               f"{failed_count} failed ({task.id}: {result['status']})", file=stream)
@@ -397,13 +446,13 @@ def errorbars(lines: dict[str, dict[str, list[float]]], order: list[str], param:
     label. Values that all read as numbers (units allowed) go on a numeric axis."""
     import numpy as np
 
-    from neurosims.models.units import UNITS_NAMESPACE
     from neurosims.plots import plt
+    from neurosims.values import parse_value
 
     try:
-        positions = {v: float(eval(v, {"__builtins__": {}}, dict(UNITS_NAMESPACE))) for v in order}
+        positions = {v: float(np.asarray(parse_value(v, lists=False))) for v in order}
         numeric = True
-    except Exception:
+    except NeurosimsError:  # a matrix, a file: the values in their order
         positions, numeric = {v: i for i, v in enumerate(order)}, False
     fig, ax = plt.subplots(figsize=(5, 3.5))
     for label, by_value in lines.items():

@@ -12,6 +12,7 @@ times. Both take the same values and return the same arrays:
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 
 from neurosims.errors import NeurosimsError
@@ -19,8 +20,9 @@ from neurosims.errors import NeurosimsError
 DEVICES = ("runtime", "standalone")
 
 
-def open_simulator(blueprint, device: str, cache_dir: Path | None = None):
-    """A simulator of `blueprint` on `device` (one of DEVICES)."""
+def open_simulator(blueprint, device: str, cache_dir: Path | None = None, announce: bool = False):
+    """A simulator of `blueprint` on `device` (one of DEVICES). `announce`: say on stderr when a
+    build has to be compiled, and how long it took."""
     if device == "runtime":
         from neurosims.simulators.runtime import RuntimeSimulator
 
@@ -28,7 +30,7 @@ def open_simulator(blueprint, device: str, cache_dir: Path | None = None):
     if device == "standalone":
         from neurosims.simulators.standalone import StandaloneSimulator
 
-        return StandaloneSimulator(blueprint, cache_dir)
+        return StandaloneSimulator(blueprint, cache_dir, announce=announce)
     raise NeurosimsError(f"unknown device {device!r}; choose one of {', '.join(DEVICES)}")
 
 
@@ -59,3 +61,7 @@ def import_brian():
     brian2.BrianLogger.log_level_warn()
     brian2.BrianLogger.suppress_name("unused_brian_object")  # after an error we report ourselves
     brian2.prefs.logging.std_redirection = False
+    # Brian2's hook answers an uncaught error with a "please report this to Brian2" banner and
+    # keeps its debug log and a copy of the script in the temporary folder; neurosims reports
+    # errors itself (cli.main), and Brian2 then removes those files at exit
+    sys.excepthook = sys.__excepthook__

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import weakref
@@ -30,7 +31,10 @@ from neurosims.store import write_json
 
 
 def default_cache_dir() -> Path:
-    return Path(os.environ.get("NEUROSIMS_CACHE", Path.home() / ".cache" / "neurosims")) / "builds"
+    """$NEUROSIMS_CACHE/builds (made absolute), or ~/.cache/neurosims/builds where it is unset or
+    empty."""
+    root = os.environ.get("NEUROSIMS_CACHE", "").strip() or Path.home() / ".cache" / "neurosims"
+    return Path(root).expanduser().absolute() / "builds"
 
 
 class StandaloneSimulator:
@@ -39,13 +43,14 @@ class StandaloneSimulator:
     device = "standalone"
 
     def __init__(self, blueprint: Blueprint, cache_dir: Path | None = None, portable: bool = False,
-                 directory: Path | None = None):
+                 directory: Path | None = None, announce: bool = False):
         """Open the build of `blueprint` in the cache (building it if needed), or the finished
         build in `directory` (an exported one)."""
         self.blueprint = blueprint
         self.flags = PORTABLE_FLAGS if portable else None
         self.compiled = False  # True when this object had to compile the build
         self._work = None  # this simulator's folder for run files, made at its first run
+        self.announce = announce
         if directory is not None:
             self.directory = Path(directory)
             if not (self.directory / "manifest.json").exists():
@@ -62,7 +67,13 @@ class StandaloneSimulator:
         manifest_path = self.directory / "manifest.json"
         if manifest_path.exists():
             return json.loads(manifest_path.read_text())
-        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.directory.parent.mkdir(parents=True, exist_ok=True)
+            if not os.access(self.directory.parent, os.W_OK):
+                raise PermissionError(13, "Permission denied")
+        except OSError as err:
+            raise NeurosimsError(f"cannot use the build cache {self.directory.parent} (NEUROSIMS_CACHE): "
+                                 f"{err.strerror or err}") from None
         lock_path = self.directory.with_name(self.directory.name + ".lock")
         with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building the same key
@@ -71,8 +82,13 @@ class StandaloneSimulator:
             if self.directory.exists():  # an interrupted build: start again
                 shutil.rmtree(self.directory)
             started = time.time()
+            if self.announce:
+                print(f"neurosims: compiling {self.blueprint.name} into {self.directory} (once per build) ...",
+                      file=sys.stderr, flush=True)
             manifest = self._build()
             manifest["build_seconds"] = round(time.time() - started, 2)
+            if self.announce:
+                print(f"neurosims: compiled in {manifest['build_seconds']:.1f} s", file=sys.stderr, flush=True)
             write_json(manifest_path, manifest)
             self.compiled = True
             return manifest

@@ -97,14 +97,59 @@ def test_sweep_survives_a_killed_worker(tmp_path, build_cache):
     assert len(rows) == 6 and all(r["status"] == "done" for r in rows), rows
 
 
-def test_a_failing_point_is_reported_and_the_others_finish(tmp_path, build_cache):
-    rows = run_sweep("predictive-coding", "tiny", FAST, parse_grid(["eps_r=1e-3,lots"]), [1], tmp_path / "bad",
-                     workers=1, cache_dir=build_cache)
+def test_a_failing_task_is_reported_and_the_others_finish(tmp_path, build_cache):
+    """A task that fails where it runs (its folder is taken by a file) is retried, then reported
+    with its error, and the other task's result is kept."""
+    out = tmp_path / "bad"
+    (out / "tasks").mkdir(parents=True)
+    (out / "tasks" / "p001-seed1").write_text("in the way")
+    rows = run_sweep("predictive-coding", "tiny", FAST, parse_grid(["eps_r=1e-3,2e-3"]), [1], out,
+                     workers=1, cache_dir=build_cache, retries=0)
     by_value = {r["eps_r"]: r for r in rows}
     assert by_value["1e-3"]["status"] == "done"
-    assert by_value["lots"]["status"] == "failed" and "cannot read a value for eps_r" in by_value["lots"]["error"]
-    table = read_table(tmp_path / "bad")
-    assert [r["status"] for r in table] == ["done", "failed"]
+    assert by_value["2e-3"]["status"] == "failed" and "exists and is not a folder" in by_value["2e-3"]["error"]
+    assert [r["status"] for r in read_table(out)] == ["done", "failed"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"grid": {"eps_r": ["1e-3", "lots"]}}, "cannot read a value for eps_r: 'lots'"),
+    ({"grid": {"eps_r": ["1e-3", "__import__('os')"]}}, "cannot read a value for eps_r"),
+    ({"cluster": "slurmm"}, "unknown cluster 'slurmm'"),
+    ({"cluster": "pbs", "cluster_config": "/nonexistent.json"}, "cannot read cluster config"),
+    ({"plot": "no_such_metric"}, "unknown metric 'no_such_metric'; predictive-coding's summary has: "),
+    ({"plot": "error_reduction", "plot_param": "lambda_v"}, "--plot parameter 'lambda_v' was not swept"),
+])
+def test_everything_is_checked_before_the_sweep_writes_anything(tmp_path, build_cache, kwargs, message):
+    """Before, the sweep folder was made before the cluster and the grid were checked, and the
+    metric to plot was checked after every task had run."""
+    arguments = dict(grid={"eps_r": ["1e-3"]}) | kwargs
+    with pytest.raises(NeurosimsError, match=message):
+        run_sweep("predictive-coding", "tiny", FAST, arguments.pop("grid"), [1], tmp_path / "never",
+                  cache_dir=build_cache, **arguments)
+    assert not (tmp_path / "never").exists()
+
+
+def test_a_slurm_cluster_starts_on_the_thread_the_sweep_starts_it_on(tmp_path):
+    """run_sweep starts its cluster on a background thread while it compiles. dask-jobqueue's
+    import installs a signal handler, which Python refuses off the main thread: imported
+    first on that thread (as it was), `--cluster slurm` could never start. In a fresh
+    process, the sweep's sequence: the check on the main thread, the start on another."""
+    import subprocess
+    import sys
+
+    config = tmp_path / "slurm.json"
+    config.write_text(json.dumps({"cores": 1, "memory": "1GB", "queue": "neuro"}))
+    script = (
+        "import concurrent.futures, sys\n"
+        "from neurosims.batch.sweep import check_cluster, start_client\n"
+        "check_cluster('slurm', sys.argv[1])\n"
+        "with concurrent.futures.ThreadPoolExecutor(1) as pool:\n"
+        "    client = pool.submit(start_client, 'slurm', 0, sys.argv[1]).result()\n"
+        "print(type(client.cluster).__name__, client.cluster.job_script().count('#SBATCH -p neuro'))\n"
+        "client.close(); client.cluster.close()\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(config)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["SLURMCluster", "1"]
 
 
 def test_every_task_uses_the_given_model_file_and_a_bad_learner_stops_the_sweep(tmp_path, build_cache):

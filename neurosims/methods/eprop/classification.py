@@ -120,6 +120,9 @@ class EpropClassification(eprop.EpropExperiment):
     `test_batches` fresh batches at the end. A subclass gives Config, presets, `trials` and
     `conditions`."""
 
+    summary_keys = ("iterations", "stopped_by_criterion", "validation_error_before",
+                    "validation_error_after", "test_error", "loss_before", "loss_after", "training_wall_s",
+                    "mean_rate_after")
     classifier = True
     conditions: tuple[str, ...]
     export_refusal = ("its training stops at a criterion measured on validation batches during training, "
