@@ -56,6 +56,7 @@ def test_quick_preset_writes_a_complete_run_folder(name, learner, quick_run):
     assert run["experiment"] == name and run["preset"] == "quick" and run["seed"] == 0
     metrics = json.loads((out / "metrics.json").read_text())
     assert len(metrics["history"]) >= 2 and metrics["summary"]
+    assert set(metrics["summary"]) == set(load_experiment(name, learner).summary_keys)  # what sweep --plot checks
     assert all(isinstance(v, (bool, int, float)) for v in metrics["summary"].values())
     arrays = read_npz(out / "arrays.npz")
     assert any(k.startswith("before_") for k in arrays) and any(k.startswith("after_") for k in arrays)

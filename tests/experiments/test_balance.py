@@ -124,6 +124,9 @@ def test_system_matrix_from_files(tmp_path):
     with pytest.raises(NeurosimsError, match="bad.txt: cannot read a numeric matrix"):
         balance.system_matrix(str(tmp_path / "bad.txt"))
     assert balance.slowest_period(a) == pytest.approx(2 * np.pi / 6)
+    np.save(tmp_path / "complex.npy", a + 0.5j)  # its imaginary part was dropped without a word
+    with pytest.raises(NeurosimsError, match="A has complex entries; it must be real"):
+        balance.system_matrix(str(tmp_path / "complex.npy"))
 
 
 def test_bad_matrix_on_the_command_line_is_one_line_and_writes_nothing(tmp_path):
