@@ -1,6 +1,9 @@
 """Shared fixtures: one build cache for the whole session (compiled builds are shared by
-tests), and each experiment's quick preset run once, for every test that reads it."""
+tests), and each experiment's quick preset run once, for every test that reads it. The suite
+runs on every core (pytest-xdist): each worker has its build cache (tests count the builds in
+it), and the quick runs are shared by all workers."""
 
+import fcntl
 import os
 
 import pytest
@@ -22,19 +25,26 @@ def build_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def quick_run(tmp_path_factory):
     """quick_run(name, learner=None): the folder of `neurosims run NAME --preset quick`, run
-    once in the session (seed 0, standalone, with figures)."""
-    folders = {}
+    once in the session (seed 0, standalone, with figures), by the first worker that asks for
+    it; the others wait for it under a file lock."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder all workers' temporary folders are in
+    shared = shared / "quick-runs"
+    shared.mkdir(exist_ok=True)
 
     def run(name, learner=None):
         from neurosims.experiment import load_experiment
 
         learner = load_experiment(name, learner).learner  # the default learner by its name
-        if (name, learner) not in folders:
-            out = tmp_path_factory.mktemp(f"quick-{name}-{learner or 'default'}") / "run"
-            neurosims("run", name, "--preset", "quick", "--quiet", "--out", out,
-                      *(["--learner", learner] if learner else []))
-            folders[name, learner] = out
-        return folders[name, learner]
+        folder = shared / f"{name}-{learner or 'default'}"
+        with open(shared / f"{folder.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (folder / "finished").exists():
+                neurosims("run", name, "--preset", "quick", "--quiet", "--out", folder / "run",
+                          *(["--learner", learner] if learner else []))
+                (folder / "finished").touch()
+        return folder / "run"
 
     return run
 
