@@ -33,8 +33,9 @@ from neurosims.store import write_json
 def default_cache_dir() -> Path:
     """$NEUROSIMS_CACHE/builds (made absolute), or ~/.cache/neurosims/builds where it is unset or
     empty."""
-    root = os.environ.get("NEUROSIMS_CACHE", "").strip() or Path.home() / ".cache" / "neurosims"
-    return Path(root).expanduser().absolute() / "builds"
+    from neurosims.cache import cache_root
+
+    return cache_root() / "builds"
 
 
 class StandaloneSimulator:
