@@ -76,13 +76,16 @@ class Model:
 
     def substitute(self, **names: str) -> Model:
         """A variant with variables and parameters renamed (``tau='tau_e'``), as Brian2's
-        ``Equations(EQS, tau='tau_e')`` does, applied to every string of the model."""
+        ``Equations(EQS, tau='tau_e')`` does, applied to every string of the model; a synapse
+        model's references to a renamed variable of its pre or post group (``S_pre``) follow."""
         bad = sorted(set(names) - self.names())
         if bad:
             raise NeurosimsError(
                 f"{self.path}: cannot substitute {', '.join(bad)}: model {self.name} has no such "
                 f"name (it has {', '.join(sorted(self.names()))})"
             )
+        names = names | {f"{old}{side}": f"{new}{side}" for old, new in names.items() for side in ("_pre", "_post")
+                         if re.search(rf"\b{re.escape(old + side)}\b", self.equations)}
         sub = lambda code: _word_substitute(code, names) if code else code  # noqa: E731
         params = {
             names.get(k, k): dataclasses.replace(p, name=names.get(k, k))

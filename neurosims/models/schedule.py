@@ -102,10 +102,12 @@ def _code(model: Model, field_name: str) -> str | None:
     return getattr(model, field_name.lower())
 
 
-def make_group(model: Model, n: int, name: str, namespace: dict, sequence=None, window=None, **kwargs):
+def make_group(model: Model, n: int, name: str, namespace: dict, sequence=None, window=None,
+               per_step_order: int = 0, **kwargs):
     """A NeuronGroup running a neuron or input model, with an explicit namespace.
     `sequence`: the duration of one trial, for models with NEW_SEQUENCE code; `window`: the
-    period of EVERY_WINDOW code."""
+    period of EVERY_WINDOW code; `per_step_order`: added to the order of its PER_STEP code, for
+    groups an experiment chains within a step (the layers of a feedforward network)."""
     from brian2 import NeuronGroup
 
     if model.kind not in ("neuron", "input"):
@@ -114,7 +116,7 @@ def make_group(model: Model, n: int, name: str, namespace: dict, sequence=None, 
         group = NeuronGroup(n, model.brian_equations(), threshold=model.threshold, reset=model.reset,
                             refractory=model.refractory or False, name=name, namespace=namespace,
                             **kwargs)
-    _schedule(group, model, name, "group", {"sequence": sequence, "window": window})
+    _schedule(group, model, name, "group", {"sequence": sequence, "window": window}, per_step_order)
     return group
 
 
@@ -146,7 +148,7 @@ def make_synapses(model: Model, source, target, name: str, namespace: dict, sequ
     return syn
 
 
-def _schedule(obj, model: Model, name: str, holder: str, periods: dict):
+def _schedule(obj, model: Model, name: str, holder: str, periods: dict, per_step_order: int = 0):
     """The model's code that is not integration or an event, each at its row of STEP."""
     with _naming(model, name):
         for row in STEP:
@@ -159,7 +161,8 @@ def _schedule(obj, model: Model, name: str, holder: str, periods: dict):
                 if every is None:
                     raise NeurosimsError(f"{model.path} (group {name}): the model's {row.name} code runs "
                                          f"once per {PERIODIC[row.name]}; the experiment must give it")
-            obj.run_regularly(code, dt=every, when=row.when, order=row.order, name=f"{name}_{row.name.lower()}")
+            order = row.order + (per_step_order if row.name == "PER_STEP" else 0)
+            obj.run_regularly(code, dt=every, when=row.when, order=order, name=f"{name}_{row.name.lower()}")
 
 
 @contextmanager
