@@ -12,6 +12,7 @@ EXPERIMENTS = {
     "eprop-evidence": "neurosims.experiments.eprop_evidence",
     "delayed-memory": "neurosims.experiments.delayed_memory",
     "fast-coding": "neurosims.experiments.fast_coding",
+    "decolle": "neurosims.experiments.decolle",
 }
 
 # Experiments with more than one learner (`neurosims run NAME --learner L`); the first is the default.

@@ -13,9 +13,11 @@ from helpers import neurosims
 
 @pytest.fixture(scope="session", autouse=True)
 def build_cache(tmp_path_factory):
-    """All tests (and the CLI processes they start) share one build cache."""
+    """All tests (and the CLI processes they start) share one build cache; generated datasets
+    (digits-saccades) are shared by all workers."""
     path = tmp_path_factory.mktemp("neurosims-cache")
     os.environ["NEUROSIMS_CACHE"] = str(path)
+    (path / "data").symlink_to(_shared(tmp_path_factory, "generated-data"), target_is_directory=True)
     import brian2
 
     brian2.BrianLogger.log_level_warn()
@@ -27,11 +29,7 @@ def quick_run(tmp_path_factory):
     """quick_run(name, learner=None): the folder of `neurosims run NAME --preset quick`, run
     once in the session (seed 0, standalone, with figures), by the first worker that asks for
     it; the others wait for it under a file lock."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the folder all workers' temporary folders are in
-    shared = shared / "quick-runs"
-    shared.mkdir(exist_ok=True)
+    shared = _shared(tmp_path_factory, "quick-runs")
 
     def run(name, learner=None):
         from neurosims.experiment import load_experiment
@@ -47,6 +45,16 @@ def quick_run(tmp_path_factory):
         return folder / "run"
 
     return run
+
+
+def _shared(tmp_path_factory, name: str):
+    """A folder all workers of the session share."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder all workers' temporary folders are in
+    shared = shared / name
+    shared.mkdir(exist_ok=True)
+    return shared
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,7 @@ recompiling (neurosims/data/events.py packs them): entry k has key event_key(k) 
 channel*run_steps + step and count event_count(k), sorted by key and padded with key -1.
 Channel i holds ptr, the index of its next entry: in every step it takes that entry's count
 when the entry is its own and due now, and moves on. Memory follows the events; each step
-costs one comparison per channel. s_in is the channel's events in this step (its count; a
-spike where s_in > 0, for models that take spikes).
+costs one comparison per channel. s_in is the channel's events in this step (its count).
 The arrays are indexed as TimedArrays with a step of one second, k -> event_key(k*second).
 """
 
@@ -25,7 +24,6 @@ START_OF_STEP = """
 s_in = event_count(ptr*second) * int(event_key(ptr*second) == i*run_steps + int(t/dt + 0.5))
 ptr += int(s_in > 0)
 """
-THRESHOLD = "s_in > 0"
 TIMED_ARRAYS = {"event_key": 1, "event_count": 1}
 PARAMETERS = {
     "run_steps": (300, "steps of one run (the samples of a batch, one after another)",

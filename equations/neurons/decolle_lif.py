@@ -28,11 +28,13 @@ dS : 1     # S on the path into the local readout (after dropout)
 gate : 1   # 1 in a step where the layer learns: training and past the sample's burn-in
 smask : 1  # gate * dropout * sigma'(U): the neuron's factor of the local rule
 err : 1    # dL/dS, the local readout's error fed back
+count : 1  # spikes since the run started (firing rates)
 """
 PER_STEP = """
 R = alpha_rp*R - (1 - alpha_rp)*w_rp*S
 U = U_ff + U_b + R
 S = int(U > 0)
+count += S
 drop = training*p_drop > 0
 keep = int(rand() >= p_drop)*int(drop) + (1 - int(drop))
 dS = S*keep/(1 - p_drop*int(drop))

@@ -13,6 +13,7 @@ count) entries, so memory follows the events, not steps x channels.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,6 +25,9 @@ from neurosims.errors import NeurosimsError
 
 NAMES = ("braille", "digits-saccades", "nmnist", "dvsgesture", "shd")
 NEEDS_PATH = ("nmnist", "dvsgesture", "shd")
+SENSORS = {"braille": (12, 1, 2), "digits-saccades": (32, 32, 2), "nmnist": (32, 32, 2), "dvsgesture": (32, 32, 2),
+           "shd": (700, 1, 1)}  # after each dataset's transforms (before `downsample`)
+N_CLASSES = {"braille": 27, "digits-saccades": 10, "nmnist": 10, "dvsgesture": 11, "shd": 20}
 DURATION_US = {"braille": 156_000, "digits-saccades": 300_000, "nmnist": 300_000, "dvsgesture": 1_800_000,
                "shd": 1_000_000}  # per sample: DECOLLE's 300 steps (N-MNIST), its 1800-step DVSGesture test
 
@@ -34,6 +38,7 @@ class Samples:
     def __init__(self, read: Callable[[int], tuple[np.ndarray, int]], labels: np.ndarray,
                  sensor_size: tuple[int, int, int], dt_us: float, steps: int):
         self._read, self.labels = read, np.asarray(labels, dtype=int)
+        self._factor = 1
         self.sensor_size, self.dt_us, self.steps = sensor_size, dt_us, steps
 
     def __len__(self) -> int:
@@ -45,7 +50,15 @@ class Samples:
 
     def __getitem__(self, index: int) -> tuple[BinnedEvents, int]:
         events, label = self._read(index)
+        if self._factor != 1:
+            events = events.copy()
+            events["x"] //= self._factor
+            events["y"] //= self._factor
         return BinnedEvents.from_events(events, self.sensor_size, self.dt_us, self.steps), int(label)
+
+    def coarsen(self, factor: int, sensor_size: tuple[int, int, int]):
+        """Sum blocks of factor x factor pixels into one channel (after the dataset's transforms)."""
+        self._factor, self.sensor_size = factor, sensor_size
 
 
 @dataclass(frozen=True)
@@ -83,17 +96,35 @@ def parse_spec(spec: str) -> tuple[str, Path | None]:
     return name, Path(path).expanduser() if path else None
 
 
+def sensor_size(spec: str, downsample: int = 1) -> tuple[int, int, int]:
+    """The (width, height, polarities) a network reading `spec` sees, known without reading it."""
+    width, height, polarities = SENSORS[parse_spec(spec)[0]]
+    if downsample != 1:
+        if height == 1:
+            raise NeurosimsError(f"downsample applies to the camera datasets, not {spec}")
+        if width % downsample or height % downsample:
+            raise NeurosimsError(f"downsample {downsample} does not divide the {width}x{height} sensor")
+    return width // downsample, height // downsample, polarities
+
+
 def open_events(spec: str, dt_us: float = 1000.0, duration_us: float | None = None,
-                first_saccade: bool = False) -> EventDataset:
-    """The dataset `spec` names, binned at dt_us over duration_us per sample."""
+                first_saccade: bool = False, downsample: int = 1) -> EventDataset:
+    """The dataset `spec` names, binned at dt_us over duration_us per sample; `downsample`
+    sums blocks of downsample x downsample pixels (camera datasets)."""
     name, path = parse_spec(spec)
     if first_saccade and name not in ("nmnist", "digits-saccades"):
         raise NeurosimsError(f"first_saccade applies to nmnist and digits-saccades, not {name}")
+    sensor = sensor_size(spec, downsample)
     duration_us = (100_000 if first_saccade else DURATION_US[name]) if duration_us is None else duration_us
     steps = int(round(duration_us / dt_us))
     if steps < 1:
         raise NeurosimsError(f"a sample of {duration_us} us is shorter than the time step ({dt_us} us)")
-    return OPENERS[name](path, dt_us, steps, first_saccade)
+    data = OPENERS[name](path, dt_us, steps, first_saccade)
+    if downsample != 1:
+        for split in (data.train, data.test):
+            split.coarsen(downsample, sensor)
+        data = dataclasses.replace(data, sensor_size=sensor)
+    return data
 
 
 def _nmnist_like(name: str, save_to: Path, dt_us, steps, first_saccade, split: str) -> EventDataset:

@@ -299,8 +299,9 @@ def check_units(model: Model) -> None:
         return
 
     strings = " ".join(str(getattr(model, f.lower()) or "") for f in CODE_FIELDS) + model.equations
-    namespace = {  # f(t) is a function of time, f(t, i) one per neuron
-        name: TimedArray((np.zeros(2) if re.search(rf"\b{name}\(\s*t\s*\)", strings) else np.zeros((2, 2)))
+    namespace = {  # f(x) takes one argument (a time), f(t, i) two (one value per neuron)
+        name: TimedArray((np.zeros(2) if re.search(rf"\b{name}\(\s*[^,()]*(\([^()]*\))?[^,()]*\)", strings)
+                          else np.zeros((2, 2)))
                          * unit, dt=1 * ms, name=f"_stub_{name}")
         for name, unit in model.timed_arrays.items()
     }

@@ -15,19 +15,18 @@ CHANNELS, STEPS, BATCH, CAPACITY = 40, 60, 3, 400
 
 
 def blueprint():
-    from brian2 import SpikeMonitor, StateMonitor
+    from brian2 import StateMonitor
 
     model = find_model("event_stream")
 
     def build():
         arrays = event_timed_arrays(CAPACITY)
         inputs = make_group(model, CHANNELS, "inputs", dict(arrays))
-        return [*arrays.values(), inputs, StateMonitor(inputs, "s_in", record=True, name="counts"),
-                SpikeMonitor(inputs, name="spikes")]
+        return [*arrays.values(), inputs, StateMonitor(inputs, "s_in", record=True, name="counts")]
 
     return Blueprint(name="event-input-test", build=build, duration=STEPS * BATCH * 1e-3, dt=1e-3,
                      settable=("inputs.ptr", "inputs.run_steps"), timed_arrays=("event_key", "event_count"),
-                     outputs=("counts.s_in", "spikes.i"), key={"model": "event_stream", "capacity": CAPACITY})
+                     outputs=("counts.s_in",), key={"model": "event_stream", "capacity": CAPACITY})
 
 
 def batch(seed):
@@ -51,7 +50,6 @@ def test_every_channel_receives_its_events_and_another_batch_needs_no_recompile(
         out = sim.run(values, timed, seed=0)
         expected = np.concatenate([s.dense() for s in samples])
         np.testing.assert_array_equal(out["counts.s_in"], expected)  # (steps, channels)
-        assert len(out["spikes.i"]) == np.count_nonzero(expected)
         if binary is not None and seed == 1:
             built = binary.stat().st_mtime_ns
     if binary is not None:

@@ -117,6 +117,7 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
     settable += [f"readout{l}.r_bias" for l in layers]
     settable += parameter_names(groups_of(models, shape))
     outputs = [f"{g}.{v}" for g in plastic for v in optimizer_state] + [f"layer{l}.gate" for l in layers]
+    outputs += [f"layer{l}.count" for l in layers]
     outputs += [f"readout{l}_record.{v}" for l in layers for v in ("r", "loss")]
     if shape.record_state:
         outputs += [f"layer{l}_record.{v}" for l in layers for v in ("U", "S")]

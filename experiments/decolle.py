@@ -1,0 +1,400 @@
+"""DECOLLE: deep continuous local learning on event data (Kaiser, Mostafa & Neftci 2020).
+
+Layers of LIF neurons, each trained online, at every time step after a burn-in, by the
+gradient of its own local loss: a fixed random readout of the layer's spikes against the
+one-hot label (smooth L1), through the surrogate derivative and the presynaptic traces only;
+no gradient crosses layers or time steps. Adamax with betas (0, 0.95). Dense layers here
+(the paper's convolutional networks are issue 16).
+
+Data (`--set data=...`, neurosims/data/): digits-saccades (default; scikit-learn's digits
+recorded like N-MNIST and read by the N-MNIST reader), braille (the real tactile
+recordings), nmnist:DIR, dvsgesture:DIR, shd:DIR (tonic's layout; never downloaded).
+
+Protocol (the authors' params_nmnist.yml where it applies): dt 1 ms, 300 steps per sample,
+burn-in 60 steps, alpha 0.97, beta 0.92, alpha_rp 0.65, readouts uniform +-0.5/sqrt(fan-in),
+dropout 0.5 into the readouts, lr 1e-3, initialisation as the authors' LSUV (orthogonal
+weights, zero bias, then scaled and shifted until U has variance 1 and mean 0 on a few
+training samples; here over all steps after the burn-in instead of the last step only). One
+sample at a time (batch 1: the rule as the paper writes it); a chunk of training is one
+compiled run of `samples_per_run` samples. Test: per layer, the most common per-step argmax
+of the readout after the burn-in (the authors' test), on held-out samples.
+
+Models (equations/): event_stream, decolle_traces, bias_unit (inputs), decolle_lif,
+decolle_readout (neurons), decolle_dense, spike_link, local_readout, readout_error_feedback
+(synapses), decolle_local (rule), adamax (optimizer). NumPy reference:
+neurosims/methods/decolle/reference.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from brian2 import Quantity, ms
+
+from neurosims import plots
+from neurosims.config import Preset, Setting, quantity
+from neurosims.data import N_CLASSES, open_events, parse_spec, sensor_size
+from neurosims.data.events import event_run_values, pack
+from neurosims.errors import NeurosimsError
+from neurosims.experiment import Experiment, Schedule
+from neurosims.methods.decolle import network as decolle
+from neurosims.methods.decolle import reference
+from neurosims.training import log_spaced_chunks
+
+PARAMS_NMNIST = "decolle-public scripts/parameters/params_nmnist.yml"
+
+
+@dataclass(frozen=True)
+class Config:
+    data: str = "digits-saccades"  # NAME or NAME:PATH (neurosims/data)
+    hidden: tuple = (200, 200)  # neurons per layer
+    dt: Quantity = quantity(1 * ms)
+    sample_duration: Quantity = quantity(300 * ms)  # the authors' N-MNIST chunk: 300 steps
+    first_saccade: bool = False  # N-MNIST-like data: the first 100 ms only
+    downsample: int = 1  # camera data: sum blocks of downsample x downsample pixels
+    epochs: int = 5
+    n_train: int = 0  # training samples per epoch (0: all)
+    n_test: int = 0  # held-out samples tested at each evaluation (0: all)
+    samples_per_run: int = 20  # samples of one compiled run (one chunk of training)
+    entries_per_sample: int = 6000  # room for a sample's event entries in a run
+    lc_ampl: float = 0.5  # readout weights uniform +-lc_ampl/sqrt(fan-in)
+    init_samples: int = 8  # training samples the initialisation measures U on
+    n_checkpoints: int = 5
+
+    def __post_init__(self):
+        parse_spec(self.data)
+        if not self.hidden or any(int(n) < 1 for n in self.hidden):
+            raise ValueError("hidden must list at least one layer size >= 1")
+        for name in ("epochs", "samples_per_run", "entries_per_sample", "init_samples", "n_checkpoints",
+                     "downsample"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        for name in ("n_train", "n_test"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be 0 (all) or more")
+        if self.steps < 2:
+            raise ValueError("sample_duration must be at least two time steps")
+        sensor_size(self.data, self.downsample)
+
+    @property
+    def steps(self) -> int:
+        return int(round(float(self.sample_duration / self.dt)))
+
+
+SMALL = dict(downsample=2, first_saccade=True, sample_duration=Setting(100 * ms, "the first saccade"),
+             burnin=Setting(20, "20 of the first saccade's 100 steps (the authors: 60 of 300)"))
+PRESETS = {
+    "tiny": Preset("every stage in seconds (16x16 input, first saccade, one layer of 16, 40 samples)",
+                   dict(SMALL, hidden=(16,), n_train=40, n_test=20, epochs=1, samples_per_run=10,
+                        init_samples=2, n_checkpoints=2)),
+    "quick": Preset("digits-saccades at 16x16, first saccade, two layers of 64, 400 samples: learning in a minute",
+                    dict(SMALL, hidden=(64, 64), n_train=400, n_test=100, epochs=1, samples_per_run=20,
+                         n_checkpoints=3)),
+    "default": Preset("digits-saccades (or --set data=...), two dense layers of 200, 5 epochs", {}),
+    "paper": Preset("the authors' N-MNIST protocol length: 100 epochs (dense layers)", dict(epochs=100)),
+}
+
+
+def shape(config: Config, samples: int | None = None, record_state: bool = False) -> decolle.Shape:
+    width, height, polarities = sensor_size(config.data, config.downsample)
+    samples = samples or config.samples_per_run
+    return decolle.Shape(n_in=width * height * polarities, hidden=tuple(int(n) for n in config.hidden),
+                         n_classes=N_CLASSES[parse_spec(config.data)[0]], sample_steps=config.steps,
+                         batch=samples, capacity=samples * config.entries_per_sample, dt=float(config.dt),
+                         record_state=record_state)
+
+
+class Network:
+    """The compiled network, the data and what the seed draws (initial weights, readouts, the
+    training subset and order)."""
+
+    def __init__(self, experiment, config: Config, models: dict, params: dict, sim, seed: int):
+        self.config, self.models, self.sim, self.seed = config, models, sim, seed
+        self.params = {k: float(np.asarray(v)) for k, v in params.items()}
+        self.params |= {"sample_steps": float(config.steps)}
+        self.shape = shape(config)
+        self.data = open_events(config.data, float(config.dt) * 1e6, float(config.sample_duration) * 1e6,
+                                config.first_saccade, config.downsample)
+        if self.data.channels != self.shape.n_in or len(self.data.classes) != self.shape.n_classes:
+            raise NeurosimsError(f"{config.data}: {self.data.channels} channels and {len(self.data.classes)} classes, "
+                                 f"the network expects {self.shape.n_in} and {self.shape.n_classes}")
+        rng = np.random.default_rng([seed, 0])
+        n_train = config.n_train or len(self.data.train)
+        if n_train > len(self.data.train):
+            raise NeurosimsError(f"n_train is {n_train}, {config.data} has {len(self.data.train)} training samples")
+        self.train_index = np.sort(rng.permutation(len(self.data.train))[:n_train])
+        n_test = config.n_test or len(self.data.test)
+        if n_test > len(self.data.test):
+            raise NeurosimsError(f"n_test is {n_test}, {config.data} has {len(self.data.test)} test samples")
+        self.test_index = np.linspace(0, len(self.data.test) - 1, n_test).round().astype(int)  # every class
+        self._binned = {}
+        self._side = None
+
+    def sample(self, split: str, index: int):
+        key = (split, int(index))
+        if key not in self._binned:
+            self._binned[key] = getattr(self.data, split)[int(index)]
+        return self._binned[key]
+
+    def runs_per_epoch(self) -> int:
+        return int(np.ceil(len(self.train_index) / self.config.samples_per_run))
+
+    def training_samples(self, chunk: int) -> np.ndarray:
+        """The samples of training chunk `chunk` (1, 2, ...): a new order every epoch."""
+        per_epoch = self.runs_per_epoch()
+        epoch, k = divmod(chunk - 1, per_epoch)
+        order = np.random.default_rng([self.seed, 1, epoch]).permutation(self.train_index)
+        batch = order[k * self.config.samples_per_run:(k + 1) * self.config.samples_per_run]
+        return np.resize(batch, self.config.samples_per_run)  # the epoch's last run: filled from its start
+
+    def run(self, state: dict, split: str, indices, training: bool, sim=None, shape_=None) -> tuple[dict, dict]:
+        """One compiled run of the samples `indices`; the state after it (training) and the outputs."""
+        sim, shape_ = sim or self.sim, shape_ or self.shape
+        samples = [self.sample(split, i) for i in indices]
+        labels = np.array([label for _, label in samples], dtype=float)
+        events, timed = event_run_values(pack([s for s, _ in samples], shape_.capacity), "inputs")
+        weights, readouts, optimizer, gates = unflatten(state, len(shape_.hidden))
+        params = dict(self.params, training=float(training))
+        if not training:
+            params |= {"eta": 0.0}
+        values = events | decolle.run_values(shape_, self.models, params, weights, readouts, optimizer, gates)
+        out = sim.run(values, timed | {"sample_label": labels}, seed=self.seed)
+        if not training:
+            return state, out
+        weights, optimizer, gates = decolle.state_after(shape_, out)
+        return flatten(weights, readouts, optimizer, gates), out
+
+
+def flatten(weights, readouts, optimizer, gates) -> dict:
+    """The training state as flat arrays (checkpoints)."""
+    state = {"gates": np.asarray(gates, dtype=float)}
+    for l, (w, ro, opt) in enumerate(zip(weights, readouts, optimizer)):
+        state |= {f"W{l}": w["W"], f"b{l}": w["b"], f"G{l}": ro["G"], f"bG{l}": ro["b"]}
+        for name in ("W", "b"):
+            state |= {f"{s}_{name}{l}": opt[name][s] for s in ("m", "u", "n", "g")}
+    return state
+
+
+def unflatten(state: dict, n_layers: int):
+    weights = [{"W": state[f"W{l}"], "b": state[f"b{l}"]} for l in range(n_layers)]
+    readouts = [{"G": state[f"G{l}"], "b": state[f"bG{l}"]} for l in range(n_layers)]
+    optimizer = [{name: {s: state[f"{s}_{name}{l}"] for s in ("m", "u", "n", "g")} for name in ("W", "b")}
+                 for l in range(n_layers)]
+    return weights, readouts, optimizer, list(state["gates"])
+
+
+def initial_weights(net: Network) -> dict:
+    """The authors' initialisation: readouts uniform +-lc_ampl/sqrt(fan-in) (weights and bias),
+    layer weights orthogonal with zero bias, then LSUV: each layer's weights scaled to var(U) = 1
+    and its bias moved by half the mean of U, until |var - 1| <= 0.1 and |mean| <= 0.2, with
+    U measured by the NumPy reference on `init_samples` training samples."""
+    config, shape_ = net.config, net.shape
+    rng = np.random.default_rng([net.seed, 2])
+    readouts = [{"G": rng.uniform(-1, 1, (shape_.n_classes, n)) * config.lc_ampl / np.sqrt(n),
+                 "b": rng.uniform(-1, 1, shape_.n_classes) * config.lc_ampl / np.sqrt(n)} for n in shape_.hidden]
+    weights = [{"W": _orthogonal(rng, n, m), "b": np.zeros(n)} for m, n in zip(shape_.sizes[:-1], shape_.sizes[1:])]
+    samples = [net.sample("train", i) for i in net.train_index[:config.init_samples]]
+    frames = np.concatenate([s.dense() for s, _ in samples])
+    labels = np.array([label for _, label in samples])
+    params = dict(net.params, eta=0.0, training=0.0)
+    burnin = int(params["burnin"])
+    after = (np.arange(len(frames)) % config.steps) >= burnin
+    for _ in range(50):
+        u = reference.run(params, weights, readouts, frames, labels)["U"]
+        done = True
+        for w, ul in zip(weights, u):
+            var, mean = float(np.var(ul[after])), float(np.mean(ul[after]))
+            if abs(var - 1) > 0.1:
+                w["W"] *= 1 / np.sqrt(max(var, 1e-3))
+                done = False
+            if abs(mean) > 0.2:
+                w["b"] -= 0.5 * mean
+                done = False
+        if done:
+            break
+    return flatten(weights, readouts, decolle.fresh_optimizer(weights), [0.0] * len(weights))
+
+
+def _orthogonal(rng, rows: int, cols: int) -> np.ndarray:
+    """A (rows, cols) matrix with orthonormal rows or columns (torch.nn.init.orthogonal_)."""
+    a = rng.standard_normal((max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(a)
+    q *= np.sign(np.diag(r))
+    return q if rows >= cols else q.T
+
+
+def predictions(r: np.ndarray, samples: int, steps: int, burnin: int) -> np.ndarray:
+    """Per sample, the most common per-step argmax of the readout after the burn-in (the
+    authors' prediction_mostcommon; sigmoid does not change the argmax)."""
+    per_step = r.reshape(samples, steps, -1)[:, burnin:].argmax(axis=2)
+    return np.array([np.bincount(p, minlength=r.shape[1]).argmax() for p in per_step])
+
+
+def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
+    """Test accuracy, local loss and firing rate of every layer on the held-out samples."""
+    config, n_layers = net.config, len(net.shape.hidden)
+    burnin, batch = int(net.params["burnin"]), config.samples_per_run
+    predicted = [[] for _ in range(n_layers)]
+    losses, counts, labels = np.zeros(n_layers), np.zeros(n_layers), []
+    for first in range(0, len(net.test_index), batch):
+        indices = net.test_index[first:first + batch]
+        padded = np.resize(indices, batch)
+        _, out = net.run(state, "test", padded, training=False)
+        labels += [net.sample("test", i)[1] for i in indices]
+        for l in range(n_layers):
+            r = out[f"readout{l}_record.r"][:len(indices) * config.steps]
+            predicted[l] += list(predictions(r, len(indices), config.steps, burnin))
+            loss = out[f"readout{l}_record.loss"].sum(axis=1).reshape(batch, config.steps)[:len(indices), burnin:]
+            losses[l] += loss.sum()
+            counts[l] += float(np.sum(out[f"layer{l}.count"])) * len(indices) / batch
+    labels = np.array(labels)
+    n = len(labels)
+    result = {}
+    for l in range(n_layers):
+        result[f"accuracy_{l}"] = float(np.mean(np.array(predicted[l]) == labels))
+        result[f"loss_{l}"] = float(losses[l] / (n * (config.steps - burnin)))
+        result[f"rate_{l}"] = float(counts[l] / (n * config.steps * float(config.dt) * net.shape.hidden[l]))
+    top = np.array(predicted[-1])
+    confusion = np.zeros((net.shape.n_classes, net.shape.n_classes), dtype=int)
+    np.add.at(confusion, (labels, top), 1)
+    arrays = {"confusion": confusion, "labels": labels, **{f"predicted_{l}": np.array(p) for l, p in enumerate(predicted)},
+              **raster(net, state)}
+    return result, arrays
+
+
+def raster(net: Network, state: dict) -> dict:
+    """Every layer's spikes and the readouts of the first test sample (a network of one sample
+    that records its state, built beside the training one)."""
+    from neurosims.simulators import open_beside
+
+    one = shape(net.config, samples=1, record_state=True)
+    if net._side is None:
+        net._side = open_beside(net.sim, decolle.blueprint("decolle-raster", one, net.models))
+    _, out = net.run(state, "test", net.test_index[:1], training=False, sim=net._side, shape_=one)
+    arrays = {"dt": np.array(float(net.config.dt)), "label": np.array(net.sample("test", net.test_index[0])[1])}
+    for l in range(len(one.hidden)):
+        arrays[f"spikes_{l}"] = out[f"layer{l}_record.S"]
+        arrays[f"readout_{l}"] = out[f"readout{l}_record.r"]
+    arrays["input"] = net.sample("test", net.test_index[0])[0].dense()
+    return arrays
+
+
+class Decolle(Experiment):
+    """One chunk = one compiled run of `samples_per_run` training samples, learning at every
+    step after each sample's burn-in."""
+
+    name = "decolle"
+    Config = Config
+    presets = PRESETS
+    roles = dict(decolle.ROLES)
+    summary_keys = ("samples_trained", "accuracy_top_before", "accuracy_top_after", "accuracy_best_after",
+                    "best_layer", "accuracy_first_after", "loss_top_before", "loss_top_after", "rate_top_after")
+
+    def compose(self, loaded):
+        return decolle.compose(loaded)
+
+    def blueprint(self, config, models, params):
+        return decolle.blueprint(self.name, shape(config), models)
+
+    def network(self, config, models, params, simulator, seed):
+        return Network(self, config, models, params, simulator, seed)
+
+    def initial_state(self, net):
+        return initial_weights(net)
+
+    def train(self, net, state, chunk):
+        return net.run(state, "train", net.training_samples(chunk), training=True)[0]
+
+    def schedule(self, config):
+        # chunks per epoch need the data's size: n_train, or the dataset's training samples
+        per_epoch = int(np.ceil((config.n_train or _training_size(config)) / config.samples_per_run))
+        total = per_epoch * config.epochs
+        return Schedule(total, log_spaced_chunks(total, config.n_checkpoints),
+                        config.samples_per_run * float(config.sample_duration))
+
+    def evaluate(self, net, state, chunk):
+        result, arrays = evaluate(net, state)
+        return {"samples": chunk * net.config.samples_per_run, **result}, arrays
+
+    def state_from_outputs(self, net, outputs):
+        raise NotImplementedError  # export_refusal
+
+    export_refusal = ("its training reads the samples of every chunk from the dataset in Python "
+                      "(packed into each run's events), which the exported binary cannot do alone")
+
+    def summarise(self, history):
+        first, last = history[0], history[-1]
+        layers = sorted(int(k.split("_")[1]) for k in last if k.startswith("accuracy_"))
+        top = layers[-1]
+        best = max(layers, key=lambda l: last[f"accuracy_{l}"])
+        return {
+            "samples_trained": last["samples"],
+            "accuracy_top_before": first[f"accuracy_{top}"],
+            "accuracy_top_after": last[f"accuracy_{top}"],
+            "accuracy_best_after": last[f"accuracy_{best}"],
+            "best_layer": best,
+            "accuracy_first_after": last["accuracy_0"],
+            "loss_top_before": first[f"loss_{top}"],
+            "loss_top_after": last[f"loss_{top}"],
+            "rate_top_after": last[f"rate_{top}"],
+        }
+
+    def figures(self, config, history, before, after):
+        layers = sorted(int(k.split("_")[1]) for k in history[-1] if k.startswith("accuracy_"))
+        return {
+            "accuracy_per_layer.png": per_layer_curves(history, layers),
+            "rasters.png": rasters(after, layers),
+            "confusion.png": confusion_figure(after["confusion"]),
+        }
+
+
+def _training_size(config: Config) -> int:
+    return len(open_events(config.data, float(config.dt) * 1e6, float(config.sample_duration) * 1e6,
+                           config.first_saccade, config.downsample).train)
+
+
+def per_layer_curves(history: list[dict], layers):
+    """Test accuracy and local loss of every layer against the training samples seen."""
+    samples = np.array([h["samples"] for h in history])
+    fig, (acc, loss) = plots.plt.subplots(1, 2, figsize=(8, 3.2))
+    for l in layers:
+        acc.plot(samples, [h[f"accuracy_{l}"] for h in history], "o-", ms=3, label=f"layer {l + 1}")
+        loss.plot(samples, [h[f"loss_{l}"] for h in history], "o-", ms=3, label=f"layer {l + 1}")
+    acc.set_ylabel("test accuracy")
+    loss.set_ylabel("local loss per step (smooth L1)")
+    for ax in (acc, loss):
+        ax.set_xlabel("training samples")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def rasters(arrays: dict, layers) -> object:
+    """The input events and every layer's spikes for one test sample, after training."""
+    fig, axes = plots.plt.subplots(len(layers) + 1, 1, figsize=(7, 2 + 1.6 * len(layers)), sharex=True)
+    dt_ms = float(arrays["dt"]) * 1e3
+    step, channel = np.nonzero(arrays["input"])
+    axes[0].plot(step * dt_ms, channel, "|", ms=2, color="k")
+    axes[0].set_ylabel("input channel")
+    axes[0].set_title(f"test sample of class {int(arrays['label'])}")
+    for ax, l in zip(axes[1:], layers):
+        step, neuron = np.nonzero(arrays[f"spikes_{l}"])
+        ax.plot(step * dt_ms, neuron, "|", ms=3, color="tab:blue")
+        ax.set_ylabel(f"layer {l + 1}")
+    axes[-1].set_xlabel("time (ms)")
+    fig.tight_layout()
+    return fig
+
+
+def confusion_figure(confusion: np.ndarray):
+    fig, ax = plots.plt.subplots(figsize=(4.5, 4))
+    image = ax.imshow(confusion, cmap="Blues")
+    ax.set_xlabel("predicted class (top layer)")
+    ax.set_ylabel("true class")
+    fig.colorbar(image, ax=ax, label="test samples")
+    fig.tight_layout()
+    return fig
+
+
+EXPERIMENT = Decolle()
