@@ -96,13 +96,14 @@ PRESETS = {
 }
 
 
-def shape(config: Config, samples: int | None = None, record_state: bool = False) -> decolle.Shape:
+def shape(config: Config, samples: int | None = None, record_state: bool = False,
+          learning: bool = True) -> decolle.Shape:
     width, height, polarities = sensor_size(config.data, config.downsample)
     samples = samples or config.samples_per_run
     return decolle.Shape(n_in=width * height * polarities, hidden=tuple(int(n) for n in config.hidden),
                          n_classes=N_CLASSES[parse_spec(config.data)[0]], sample_steps=config.steps,
                          batch=samples, capacity=samples * config.entries_per_sample, dt=float(config.dt),
-                         record_state=record_state)
+                         record_state=record_state, learning=learning)
 
 
 class Network:
@@ -129,7 +130,7 @@ class Network:
             raise NeurosimsError(f"n_test is {n_test}, {config.data} has {len(self.data.test)} test samples")
         self.test_index = np.linspace(0, len(self.data.test) - 1, n_test).round().astype(int)  # every class
         self._binned = {}
-        self._side = None
+        self._tester = self._raster = None  # networks without the learning code, built when first used
 
     def sample(self, split: str, index: int):
         key = (split, int(index))
@@ -148,9 +149,21 @@ class Network:
         batch = order[k * self.config.samples_per_run:(k + 1) * self.config.samples_per_run]
         return np.resize(batch, self.config.samples_per_run)  # the epoch's last run: filled from its start
 
-    def run(self, state: dict, split: str, indices, training: bool, sim=None, shape_=None) -> tuple[dict, dict]:
+    def tester(self, record_state: bool = False):
+        """(simulator, shape) of the network that tests: no rule or optimizer code, the
+        training network's build cache; with `record_state`, one sample that records it."""
+        from neurosims.simulators import open_beside
+
+        which = "_raster" if record_state else "_tester"
+        if getattr(self, which) is None:
+            one = shape(self.config, samples=1 if record_state else None, record_state=record_state, learning=False)
+            name = "decolle-raster" if record_state else "decolle-test"
+            setattr(self, which, (open_beside(self.sim, decolle.blueprint(name, one, self.models)), one))
+        return getattr(self, which)
+
+    def run(self, state: dict, split: str, indices, training: bool, record_state: bool = False) -> tuple[dict, dict]:
         """One compiled run of the samples `indices`; the state after it (training) and the outputs."""
-        sim, shape_ = sim or self.sim, shape_ or self.shape
+        sim, shape_ = (self.sim, self.shape) if training else self.tester(record_state)
         samples = [self.sample(split, i) for i in indices]
         labels = np.array([label for _, label in samples], dtype=float)
         events, timed = event_run_values(pack([s for s, _ in samples], shape_.capacity), "inputs")
@@ -172,14 +185,14 @@ def flatten(weights, readouts, optimizer, gates) -> dict:
     for l, (w, ro, opt) in enumerate(zip(weights, readouts, optimizer)):
         state |= {f"W{l}": w["W"], f"b{l}": w["b"], f"G{l}": ro["G"], f"bG{l}": ro["b"]}
         for name in ("W", "b"):
-            state |= {f"{s}_{name}{l}": opt[name][s] for s in ("m", "u", "n", "g")}
+            state |= {f"{s}_{name}{l}": opt[name][s] for s in ("m", "u", "b1", "g")}
     return state
 
 
 def unflatten(state: dict, n_layers: int):
     weights = [{"W": state[f"W{l}"], "b": state[f"b{l}"]} for l in range(n_layers)]
     readouts = [{"G": state[f"G{l}"], "b": state[f"bG{l}"]} for l in range(n_layers)]
-    optimizer = [{name: {s: state[f"{s}_{name}{l}"] for s in ("m", "u", "n", "g")} for name in ("W", "b")}
+    optimizer = [{name: {s: state[f"{s}_{name}{l}"] for s in ("m", "u", "b1", "g")} for name in ("W", "b")}
                  for l in range(n_layers)]
     return weights, readouts, optimizer, list(state["gates"])
 
@@ -266,14 +279,9 @@ def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
 def raster(net: Network, state: dict) -> dict:
     """Every layer's spikes and the readouts of the first test sample (a network of one sample
     that records its state, built beside the training one)."""
-    from neurosims.simulators import open_beside
-
-    one = shape(net.config, samples=1, record_state=True)
-    if net._side is None:
-        net._side = open_beside(net.sim, decolle.blueprint("decolle-raster", one, net.models))
-    _, out = net.run(state, "test", net.test_index[:1], training=False, sim=net._side, shape_=one)
+    _, out = net.run(state, "test", net.test_index[:1], training=False, record_state=True)
     arrays = {"dt": np.array(float(net.config.dt)), "label": np.array(net.sample("test", net.test_index[0])[1])}
-    for l in range(len(one.hidden)):
+    for l in range(len(net.shape.hidden)):
         arrays[f"spikes_{l}"] = out[f"layer{l}_record.S"]
         arrays[f"readout_{l}"] = out[f"readout{l}_record.r"]
     arrays["input"] = net.sample("test", net.test_index[0])[0].dense()

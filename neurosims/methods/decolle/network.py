@@ -39,6 +39,7 @@ class Shape:
     capacity: int  # event entries per run
     dt: float
     record_state: bool = False  # U, S of every layer at every step (references)
+    learning: bool = True  # False: the weights stay as set, without the rule and optimizer's code (tests)
 
     @property
     def steps(self) -> int:
@@ -58,7 +59,14 @@ def compose(loaded: dict[str, Model]) -> dict[str, Model]:
     optimizer; the bias connection is the same with U_b for U_ff."""
     plastic = combine(combine(loaded["synapse"], loaded["rule"]), loaded["optimizer"])
     return dict(loaded, plastic=plastic, bias_plastic=plastic.substitute(U_ff="U_b"),
-                input_link=loaded["link"].substitute(S="s_in"))
+                bias_synapse=loaded["synapse"].substitute(U_ff="U_b"), input_link=loaded["link"].substitute(S="s_in"))
+
+
+def _connection_models(models: dict[str, Model], shape: Shape) -> tuple[Model, Model]:
+    """What the weights and the biases run: with their rule and optimizer, or fixed."""
+    if shape.learning:
+        return models["plastic"], models["bias_plastic"]
+    return models["synapse"], models["bias_synapse"]
 
 
 def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
@@ -68,6 +76,8 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
 
     sample = shape.sample_steps * shape.dt * second
     step = shape.dt * second
+    weights_model, bias_model = _connection_models(models, shape)
+    every = {"update_every": step} if shape.learning else {}
 
     def build():
         arrays = event_timed_arrays(shape.capacity)
@@ -85,9 +95,9 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
             link = make_synapses(link_model, source, traces, f"link{l}", ns)
             link.connect(j="i")
             layer = make_group(models["neuron"], n, f"layer{l}", ns, sequence=sample, per_step_order=base + 30)
-            dense = make_synapses(models["plastic"], traces, layer, f"dense{l}", ns, update_every=step)
+            dense = make_synapses(weights_model, traces, layer, f"dense{l}", ns, **every)
             dense.connect(**all_to_all(len(source), n))
-            bias_syn = make_synapses(models["bias_plastic"], bias, layer, f"bias{l}", ns, update_every=step)
+            bias_syn = make_synapses(bias_model, bias, layer, f"bias{l}", ns, **every)
             bias_syn.connect(**all_to_all(1, n))
             readout = make_group(models["readout"], shape.n_classes, f"readout{l}", ns)
             forward = make_synapses(models["local_readout"], layer, readout, f"readout{l}_in", ns)
@@ -110,7 +120,7 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
 
     layers = range(len(shape.hidden))
     plastic = plastic_groups(shape)
-    optimizer_state = ("w", "g", "m_adamax", "u_adamax", "n_adamax")
+    optimizer_state = ("w", *(v for _, v in OPTIMIZER_STATE)) if shape.learning else ("w",)
     settable = ["inputs.ptr", "bias_unit.P"] + [f"layer{l}.gate" for l in layers]
     settable += [f"{g}.{v}" for g in plastic for v in optimizer_state]
     settable += [f"readout{l}_in.G" for l in layers] + [f"feedback{l}.G" for l in layers]
@@ -137,9 +147,10 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
 def groups_of(models: dict[str, Model], shape: Shape) -> dict[str, Model]:
     """The model each group of the network runs."""
     groups = {"inputs": models["input"], "bias_unit": models["bias"]}
+    weights_model, bias_model = _connection_models(models, shape)
     for l in range(len(shape.hidden)):
-        groups |= {f"traces{l}": models["traces"], f"layer{l}": models["neuron"], f"dense{l}": models["plastic"],
-                   f"bias{l}": models["bias_plastic"], f"readout{l}": models["readout"],
+        groups |= {f"traces{l}": models["traces"], f"layer{l}": models["neuron"], f"dense{l}": weights_model,
+                   f"bias{l}": bias_model, f"readout{l}": models["readout"],
                    f"readout{l}_in": models["local_readout"], f"feedback{l}": models["feedback"],
                    f"link{l}": models["input_link"] if l == 0 else models["link"]}
     return groups
@@ -165,10 +176,14 @@ ROLES = {"input": "event_stream", "bias": "bias_unit", "traces": "decolle_traces
          "readout": "decolle_readout", "local_readout": "local_readout", "feedback": "readout_error_feedback"}
 
 
+OPTIMIZER_STATE = (("m", "m_adamax"), ("u", "u_adamax"), ("b1", "b1_adamax"), ("g", "g"))  # Adamax's, per synapse
+
+
 def fresh_optimizer(weights: list[dict]) -> list[dict]:
     """Adamax's state before the first update, per layer and parameter (W, b)."""
-    return [{k: {s: np.zeros_like(v, dtype=np.float64) for s in ("m", "u", "n", "g")} for k, v in w.items()}
-            for w in weights]
+    return [{k: {"m": np.zeros_like(v, dtype=np.float64), "u": np.zeros_like(v, dtype=np.float64),
+                 "b1": np.ones_like(v, dtype=np.float64), "g": np.zeros_like(v, dtype=np.float64)}
+             for k, v in w.items()} for w in weights]
 
 
 def run_values(shape: Shape, models: dict[str, Model], params: dict, weights: list[dict], readouts: list[dict],
@@ -184,7 +199,7 @@ def run_values(shape: Shape, models: dict[str, Model], params: dict, weights: li
         for group, name in ((f"dense{l}", "W"), (f"bias{l}", "b")):
             as_matrix = (lambda a: a) if name == "W" else (lambda a: np.asarray(a)[:, None])  # b: one input
             values[f"{group}.w"] = weights_to_synapses(as_matrix(w[name]))
-            for state, variable in (("m", "m_adamax"), ("u", "u_adamax"), ("n", "n_adamax"), ("g", "g")):
+            for state, variable in OPTIMIZER_STATE if shape.learning else ():
                 values[f"{group}.{variable}"] = weights_to_synapses(as_matrix(opt[name][state]))
         values[f"readout{l}_in.G"] = weights_to_synapses(ro["G"])
         values[f"feedback{l}.G"] = weights_to_synapses(ro["G"].T)
@@ -202,8 +217,7 @@ def state_after(shape: Shape, outputs: dict) -> tuple[list[dict], list[dict], li
             as_param = (lambda a: a) if name == "W" else (lambda a: a[:, 0])
             layer_w[name] = as_param(synapses_to_weights(outputs[f"{group}.w"], pre, n))
             layer_opt[name] = {state: as_param(synapses_to_weights(outputs[f"{group}.{variable}"], pre, n))
-                               for state, variable in (("m", "m_adamax"), ("u", "u_adamax"), ("n", "n_adamax"),
-                                                       ("g", "g"))}
+                               for state, variable in OPTIMIZER_STATE}
         weights.append(layer_w)
         optimizer.append(layer_opt)
         gates.append(float(np.asarray(outputs[f"layer{l}.gate"])[0]))

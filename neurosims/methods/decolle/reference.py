@@ -20,11 +20,21 @@ def surrogate(u: np.ndarray, boxcar: float) -> np.ndarray:
     return (1 - boxcar) / (10 * np.abs(u) + 1) ** 2 + boxcar * (np.abs(u) < 0.5)
 
 
+def adamax(w: np.ndarray, state: dict, p: dict) -> np.ndarray:
+    """One Adamax update of `w` by its gradient state["g"] (torch.optim.Adamax); the state's
+    moments and beta_1's power (b1, for the bias correction) are updated in place."""
+    g = state["g"]
+    state["b1"] *= p["beta_1"]
+    state["m"] += (1 - p["beta_1"]) * (g - state["m"])
+    state["u"] = np.maximum(p["beta_2"] * state["u"], np.abs(g) + p["epsilon"])
+    return w - p["eta"] / (1 - state["b1"]) * state["m"] / np.maximum(state["u"], p["epsilon"])
+
+
 def run(params: dict, weights: list[dict], readouts: list[dict], frames: np.ndarray, labels: np.ndarray,
         optimizer: list[dict] | None = None, gates: list[float] | None = None) -> dict:
     """params: plain numbers; weights: per layer {"W": (n, n_in), "b": (n,)}; readouts: per
     layer {"G": (C, n), "b": (C,)}; frames: (steps, n_in) event counts; labels: one per sample.
-    optimizer, gates: Adamax's state per layer ({"W": {"m", "u", "n", "g"}, "b": ...}) and the
+    optimizer, gates: Adamax's state per layer ({"W": {"m", "u", "b1", "g"}, "b": ...}) and the
     layers' gates of the last step, carried from an earlier run (None: a fresh start).
     Returns per layer U, S, r, loss over steps, the weights and the optimizer state after."""
     p = params
@@ -32,8 +42,9 @@ def run(params: dict, weights: list[dict], readouts: list[dict], frames: np.ndar
     n_layers = len(weights)
     weights = [{k: v.astype(np.float64).copy() for k, v in w.items()} for w in weights]
     if optimizer is None:
-        optimizer = [{k: {"m": np.zeros_like(v), "u": np.zeros_like(v), "n": np.zeros_like(v),
-                          "g": np.zeros_like(v)} for k, v in w.items()} for w in weights]
+        from neurosims.methods.decolle.network import fresh_optimizer
+
+        optimizer = fresh_optimizer(weights)
     else:
         optimizer = [{k: {s: a.copy() for s, a in v.items()} for k, v in layer.items()} for layer in optimizer]
     gates = list(gates) if gates is not None else [0.0] * n_layers
@@ -44,12 +55,7 @@ def run(params: dict, weights: list[dict], readouts: list[dict], frames: np.ndar
         for l in range(n_layers):
             if p["eta"] > 0 and gates[l]:
                 for name, state in optimizer[l].items():
-                    g = state["g"]
-                    state["n"] += 1
-                    state["m"] += (1 - p["beta_1"]) * (g - state["m"])
-                    state["u"] = np.maximum(p["beta_2"] * state["u"], np.abs(g) + p["epsilon"])
-                    weights[l][name] -= (p["eta"] / (1 - p["beta_1"] ** np.maximum(state["n"], 1))
-                                         * state["m"] / np.maximum(state["u"], p["epsilon"]))
+                    weights[l][name] = adamax(weights[l][name], state, p)
             for state in optimizer[l].values():
                 state["g"] = np.zeros_like(state["g"])
         if k == 0:

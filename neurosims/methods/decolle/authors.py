@@ -1,0 +1,102 @@
+"""The DECOLLE authors' own code (PyPI `decolle` 0.2, PyTorch) run on a given dense network,
+for neurosims to be held to: `LenetDECOLLE` with dense layers only, its `LIFLayer`s,
+`DECOLLELoss` with smooth-L1 local losses, `torch.optim.Adamax`, trained by the authors'
+`decolle.utils.train` (online updates after the burn-in), in float64 so that the comparison
+shows neurosims' own rounding, not float32's.
+
+One convention differs, and the comparison sets the authors' network to neurosims': in
+decolle 0.2, `DECOLLEBase.init(data, burnin)` runs `max(self.burnin, 1)` steps with the
+network's own `burnin` attribute, which is 0 unless set, so `utils.train(..., burnin)` runs
+step 0 and then jumps to step `burnin`: the input of steps 1 to burnin-1 never reaches the
+network. neurosims runs every step of the burn-in, as train()'s docstring describes it ("time
+during which the dynamics will be run, but no updates are made"); `network()` sets
+`net.burnin` so that the authors' code does the same.
+
+Install: `pip install torch==2.13.0 h5py pyyaml scipy tqdm tensorboardX` and then
+`pip install --no-deps decolle==0.2` (its declared dependencies pull torchneuromorphic,
+torchvision and a CUDA build of torch; the model and training modules need none of them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def import_decolle():
+    """The authors' modules; an ImportError names what is missing."""
+    import torch
+    from decolle import base_model, lenet_decolle_model, utils
+
+    return torch, base_model, lenet_decolle_model, utils
+
+
+def network(params: dict, weights: list[dict], readouts: list[dict], n_in: int):
+    """The authors' network with these weights: dense layers, no dropout, float64, its burn-in
+    run step by step (see above)."""
+    torch, base_model, lenet, _ = import_decolle()
+    net = lenet.LenetDECOLLE(
+        input_shape=(n_in, 1, 1), Nhid=[], Mhid=[len(w["b"]) for w in weights], out_channels=len(readouts[0]["b"]),
+        alpha=[params["alpha"]], beta=[params["beta"]], alpharp=[params["alpha_rp"]], wrp=[params["w_rp"]],
+        dropout=[0.0], num_conv_layers=0, num_mlp_layers=len(weights), lc_ampl=0.5,
+        lif_layer_type=base_model.LIFLayer, method="rtrl", with_output_layer=False, with_bias=True).double()
+    net.burnin = int(params["burnin"])
+    with torch.no_grad():
+        for layer, readout, w, ro in zip(net.LIF_layers, net.readout_layers, weights, readouts):
+            layer.base_layer.weight.copy_(torch.tensor(w["W"]))
+            layer.base_layer.bias.copy_(torch.tensor(w["b"]))
+            readout.weight.copy_(torch.tensor(ro["G"]))
+            readout.bias.copy_(torch.tensor(ro["b"]))
+    return net
+
+
+def train(params: dict, weights: list[dict], readouts: list[dict], frames: np.ndarray, labels: np.ndarray,
+          sample_steps: int) -> dict:
+    """Each sample (frames: (samples*sample_steps, n_in)) run and learned as the authors' train()
+    does it, step by step: per layer U, S, the readout r and the local loss at every step after
+    each sample's burn-in, and the weights after. The same samples through the authors'
+    `utils.train` give `weights_by_utils_train`."""
+    torch, base_model, _, utils = import_decolle()
+    burnin = int(params["burnin"])
+    n_in, n_classes = frames.shape[1], len(readouts[0]["b"])
+    data = torch.tensor(frames.reshape(-1, sample_steps, n_in, 1))[:, None]  # (samples, batch 1, T, n_in, 1)
+    target = torch.zeros((len(labels), 1, sample_steps, n_classes), dtype=torch.float64)
+    for k, label in enumerate(labels):
+        target[k, 0, :, int(label)] = 1
+
+    def parts(net):
+        loss = base_model.DECOLLELoss([torch.nn.SmoothL1Loss() for _ in net.LIF_layers], net)
+        opt = torch.optim.Adamax(net.get_trainable_parameters(), lr=params["eta"],
+                                 betas=(params["beta_1"], params["beta_2"]), eps=params["epsilon"])
+        return loss, opt
+
+    net = network(params, weights, readouts, n_in)
+    decolle_loss, opt = parts(net)
+    record = {name: [[] for _ in weights] for name in ("U", "S", "r", "loss")}
+    net.train()
+    for sample in range(len(labels)):
+        batch, tgt = data[sample], target[sample]
+        net.init(batch, burnin)
+        for k in range(burnin, sample_steps):
+            s, r, u = net.step(batch[:, k, :, :])
+            losses = decolle_loss(s, r, u, target=tgt[:, k, :], mask=1, sum_=False)
+            sum(losses).backward()
+            opt.step()
+            opt.zero_grad()
+            for l in range(len(weights)):
+                record["U"][l].append(u[l][0].detach().numpy().copy())
+                record["S"][l].append(s[l][0].detach().numpy().copy())
+                record["r"][l].append(r[l][0].detach().numpy().copy())
+                record["loss"][l].append(float(losses[l]))
+    result = {name: [np.array(v) for v in values] for name, values in record.items()}
+    result["weights"] = _weights(net)
+    # the same samples through the authors' training function
+    again = network(params, weights, readouts, n_in)
+    loss_again, opt_again = parts(again)
+    utils.train(list(zip(data, target)), loss_again, again, opt_again, 0, burnin, online_update=True)
+    result["weights_by_utils_train"] = _weights(again)
+    return result
+
+
+def _weights(net) -> list[dict]:
+    return [{"W": layer.base_layer.weight.detach().numpy().copy(), "b": layer.base_layer.bias.detach().numpy().copy()}
+            for layer in net.LIF_layers]

@@ -1,0 +1,94 @@
+"""neurosims' DECOLLE held to the authors' own code (PyPI decolle 0.2, PyTorch): the same
+2-layer dense network, weights, readouts, time constants, surrogate (the fast sigmoid of their
+LIFLayer), input events and learning rate, two samples of 120 steps with a burn-in of 10 (220
+steps of online learning). Per step, every layer's membrane potential, spikes, readout and
+local loss agree, and so do the weights after, with the authors' code in float64 (their
+decay factors are float32 tensors: the same rounded values are given to neurosims).
+Needs torch and decolle, which the test extra installs (decolle with --no-deps, README): the
+test is skipped only where the decolle package is not installed; one that is installed but
+does not import fails it."""
+
+import importlib.metadata
+
+import numpy as np
+import pytest
+
+from neurosims.data.events import BinnedEvents, event_run_values, pack
+from neurosims.methods.decolle import network as decolle
+from neurosims.methods.decolle import reference
+from neurosims.models import find_model
+from neurosims.simulators import open_simulator
+
+N_IN, HIDDEN, CLASSES, SAMPLE_STEPS, BATCH, BURNIN = 40, (16, 10), 5, 120, 2, 10
+
+
+def import_authors_or_skip():
+    try:
+        importlib.metadata.distribution("decolle")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("decolle is not installed (the README's test command installs it)")
+    from neurosims.methods.decolle import authors
+
+    authors.import_decolle()  # raises where the installed package cannot be imported
+    return authors
+
+
+def test_neurosims_follows_the_authors_code_step_by_step(build_cache):
+    authors = import_authors_or_skip()
+    rng = np.random.default_rng(11)
+    params = {"alpha": float(np.float32(0.9)), "beta": float(np.float32(0.85)), "alpha_rp": 0.65, "w_rp": 1.0,
+              "boxcar": 0, "p_drop": 0.0, "training": 1, "burnin": BURNIN, "sample_steps": SAMPLE_STEPS,
+              "eta": 5e-3, "beta_1": 0.0, "beta_2": 0.95, "epsilon": 1e-8}
+    sizes = (N_IN, *HIDDEN)
+    weights = [{"W": rng.uniform(-1, 1, (n, m)) * 2.5 / np.sqrt(m), "b": rng.uniform(-0.05, 0.05, n)}
+               for m, n in zip(sizes[:-1], sizes[1:])]
+    readouts = [{"G": rng.uniform(-1, 1, (CLASSES, n)) * 0.5 / np.sqrt(n),
+                 "b": rng.uniform(-1, 1, CLASSES) * 0.5 / np.sqrt(n)} for n in HIDDEN]
+    samples = []
+    for _ in range(BATCH):
+        dense = rng.poisson(0.1, (SAMPLE_STEPS, N_IN)).astype(float)
+        step, channel = np.nonzero(dense)
+        samples.append(BinnedEvents(SAMPLE_STEPS, N_IN, step.astype(np.int32), channel.astype(np.int32),
+                                    dense[step, channel]))
+    labels = np.array([1, 3])
+    frames = np.concatenate([s.dense() for s in samples])
+
+    theirs = authors.train(params, weights, readouts, frames, labels, SAMPLE_STEPS)
+
+    models = decolle.compose({role: find_model(name) for role, name in decolle.ROLES.items()})
+    shape = decolle.Shape(N_IN, HIDDEN, CLASSES, SAMPLE_STEPS, BATCH, capacity=4000, dt=1e-3, record_state=True)
+    sim = open_simulator(decolle.blueprint("decolle-authors-test", shape, models), "standalone", build_cache)
+    values, timed = event_run_values(pack(samples, shape.capacity), "inputs")
+    values |= decolle.run_values(shape, models, params | {"run_steps": shape.steps}, weights, readouts,
+                                 decolle.fresh_optimizer(weights), [0.0, 0.0])
+    out = sim.run(values, timed | {"sample_label": labels.astype(float)}, seed=0)
+    learning = (np.arange(shape.steps) % SAMPLE_STEPS) >= BURNIN  # the steps the authors' loop records
+    assert learning.sum() == 220
+    for l in range(len(HIDDEN)):
+        np.testing.assert_allclose(out[f"layer{l}_record.U"][learning], theirs["U"][l], rtol=1e-9, atol=1e-10)
+        np.testing.assert_array_equal(out[f"layer{l}_record.S"][learning], theirs["S"][l])
+        np.testing.assert_allclose(out[f"readout{l}_record.r"][learning], theirs["r"][l], rtol=1e-9, atol=1e-10)
+        np.testing.assert_allclose(out[f"readout{l}_record.loss"][learning].sum(axis=1), theirs["loss"][l],
+                                   rtol=1e-9, atol=1e-12)
+        assert 0.05 < theirs["S"][l].mean() < 0.95  # the layers spike, and not always
+    after, _, _ = decolle.state_after(shape, out)
+    for l in range(len(HIDDEN)):
+        for name in ("W", "b"):
+            np.testing.assert_allclose(theirs["weights_by_utils_train"][l][name], theirs["weights"][l][name],
+                                       rtol=1e-12, atol=1e-14)
+            assert np.abs(theirs["weights"][l][name] - weights[l][name]).max() > 1e-3  # they learned
+    final = apply_pending_update(params, out, shape)
+    for l in range(len(HIDDEN)):
+        for name in ("W", "b"):
+            np.testing.assert_allclose(final[l][name], theirs["weights"][l][name], rtol=1e-9, atol=1e-11)
+
+
+def apply_pending_update(params, out, shape):
+    """The weights after the update of the run's last step (which a run leaves in g, for the
+    next run's start), by the reference's Adamax step."""
+    weights, optimizer, gates = decolle.state_after(shape, out)
+    for w, opt, gate in zip(weights, optimizer, gates):
+        assert gate == 1
+        for name, state in opt.items():
+            w[name] = reference.adamax(w[name], state, params)
+    return weights
