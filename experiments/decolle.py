@@ -34,7 +34,7 @@ from brian2 import Quantity, ms
 
 from neurosims import plots
 from neurosims.config import Preset, Setting, quantity
-from neurosims.data import N_CLASSES, open_events, parse_spec, sensor_size
+from neurosims.data import N_CLASSES, default_duration_us, open_events, parse_spec, sensor_size
 from neurosims.data.events import event_run_values, pack
 from neurosims.errors import NeurosimsError
 from neurosims.experiment import Experiment, Schedule
@@ -50,9 +50,9 @@ class Config:
     data: str = "digits-saccades"  # NAME or NAME:PATH (neurosims/data)
     hidden: tuple = (200, 200)  # neurons per layer
     dt: Quantity = quantity(1 * ms)
-    sample_duration: Quantity = quantity(300 * ms)  # the authors' N-MNIST chunk: 300 steps
-    first_saccade: bool = False  # N-MNIST-like data: the first 100 ms only
-    downsample: int = 1  # camera data: sum blocks of downsample x downsample pixels
+    sample_duration: Quantity = quantity(0 * ms)  # 0: the data's own (N-MNIST-like: the authors' 300 ms)
+    first_saccade: bool = False  # N-MNIST-like data: the first 100 ms only (other data: no effect)
+    downsample: int = 1  # camera data: sum blocks of downsample x downsample pixels (other data: no effect)
     epochs: int = 5
     n_train: int = 0  # training samples per epoch (0: all)
     n_test: int = 0  # held-out samples tested at each evaluation (0: all)
@@ -73,17 +73,23 @@ class Config:
         for name in ("n_train", "n_test"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be 0 (all) or more")
+        if float(self.sample_duration) < 0:
+            raise ValueError("sample_duration must be 0 (the data's own) or more")
         if self.steps < 2:
-            raise ValueError("sample_duration must be at least two time steps")
+            raise ValueError("a sample must last at least two time steps")
         sensor_size(self.data, self.downsample)
 
     @property
+    def duration_us(self) -> float:
+        return float(self.sample_duration) * 1e6 or default_duration_us(self.data, self.first_saccade)
+
+    @property
     def steps(self) -> int:
-        return int(round(float(self.sample_duration / self.dt)))
+        return int(round(self.duration_us / (float(self.dt) * 1e6)))
 
 
-SMALL = dict(downsample=2, first_saccade=True, sample_duration=Setting(100 * ms, "the first saccade"),
-             burnin=Setting(20, "20 of the first saccade's 100 steps (the authors: 60 of 300)"))
+SMALL = dict(downsample=2, first_saccade=True,  # where the data has them (camera data, saccades)
+             burnin=Setting(20, "20 steps (the authors: 60 of 300); the first saccade is 100 steps"))
 PRESETS = {
     "tiny": Preset("every stage in seconds (16x16 input, first saccade, one layer of 16, 40 samples)",
                    dict(SMALL, hidden=(16,), n_train=40, n_test=20, epochs=1, samples_per_run=10,
@@ -115,7 +121,7 @@ class Network:
         self.params = {k: float(np.asarray(v)) for k, v in params.items()}
         self.params |= {"sample_steps": float(config.steps)}
         self.shape = shape(config)
-        self.data = open_events(config.data, float(config.dt) * 1e6, float(config.sample_duration) * 1e6,
+        self.data = open_events(config.data, float(config.dt) * 1e6, config.duration_us,
                                 config.first_saccade, config.downsample)
         if self.data.channels != self.shape.n_in or len(self.data.classes) != self.shape.n_classes:
             raise NeurosimsError(f"{config.data}: {self.data.channels} channels and {len(self.data.classes)} classes, "
@@ -302,6 +308,12 @@ class Decolle(Experiment):
     def compose(self, loaded):
         return decolle.compose(loaded)
 
+    def check(self, config, params, models):
+        """The blueprint, and the data: a missing or empty folder is refused before compiling."""
+        super().check(config, params, models)
+        open_events(config.data, float(config.dt) * 1e6, config.duration_us, config.first_saccade,
+                    config.downsample)
+
     def blueprint(self, config, models, params):
         return decolle.blueprint(self.name, shape(config), models)
 
@@ -319,7 +331,7 @@ class Decolle(Experiment):
         per_epoch = int(np.ceil((config.n_train or _training_size(config)) / config.samples_per_run))
         total = per_epoch * config.epochs
         return Schedule(total, log_spaced_chunks(total, config.n_checkpoints),
-                        config.samples_per_run * float(config.sample_duration))
+                        config.samples_per_run * config.duration_us * 1e-6)
 
     def evaluate(self, net, state, chunk):
         result, arrays = evaluate(net, state)
@@ -358,7 +370,7 @@ class Decolle(Experiment):
 
 
 def _training_size(config: Config) -> int:
-    return len(open_events(config.data, float(config.dt) * 1e6, float(config.sample_duration) * 1e6,
+    return len(open_events(config.data, float(config.dt) * 1e6, config.duration_us,
                            config.first_saccade, config.downsample).train)
 
 

@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="override a config field or model parameter, e.g. eps_r=2e-3 or dt=0.2*ms")
     run.add_argument("--learner", help="the learner, for experiments with several (delayed-memory: eprop, exact)")
+    run.add_argument("--data", metavar="SPEC", help="event data, for the experiments that read it (decolle): braille, digits-saccades, "
+                        "nmnist:DIR, dvsgesture:DIR, shd:DIR (DIR in tonic's layout; never downloaded); "
+                        "the same as --set data=SPEC")
     run.add_argument("--seed", type=int, default=0, help="random seed, 0 to 2**32 - 1 (default 0)")
     run.add_argument("--device", default="standalone", choices=["runtime", "standalone"],
                      help="Brian2 runtime mode or compiled C++ (default)")
@@ -129,8 +132,16 @@ def _experiment_arguments(parser):
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a value for every task")
     parser.add_argument("--learner", help="the learner, for experiments with several")
+    parser.add_argument("--data", metavar="SPEC", help="event data, for the experiments that read it (decolle): braille, digits-saccades, "
+                        "nmnist:DIR, dvsgesture:DIR, shd:DIR (DIR in tonic's layout; never downloaded); "
+                        "the same as --set data=SPEC")
     parser.add_argument("--model", action="append", default=[], metavar="ROLE=PATH",
                         help="use your own model file for one role, in every task")
+
+
+def _sets(args) -> list[str]:
+    """The --set values, with --data as the value of the config field `data`."""
+    return list(args.set) + ([f"data={args.data}"] if args.data else [])
 
 
 def _models(args) -> int:
@@ -205,7 +216,7 @@ def _run(args) -> int:
     import_brian()
     from neurosims.experiment import prepare
 
-    prepared = prepare(args.experiment, args.preset, args.set, args.model, args.learner)
+    prepared = prepare(args.experiment, args.preset, _sets(args), args.model, args.learner)
     out = args.out or Path.home() / "neurosims-runs" / f"{args.experiment}-{time.strftime('%Y%m%d-%H%M%S')}"
     prepared.check_run(out, args.seed, args.device, args.resume)
     learner = f", learner {args.learner}" if args.learner else ""
@@ -233,7 +244,7 @@ def _sweep(args) -> int:
     if args.workers < 1 or args.retries < 0:
         raise NeurosimsError("--workers must be at least 1 and --retries at least 0")
     out = args.out or Path.home() / "neurosims-runs" / f"sweep-{args.experiment}-{time.strftime('%Y%m%d-%H%M%S')}"
-    rows = run_sweep(args.experiment, args.preset, args.set, grid, seeds, out, cluster=args.cluster,
+    rows = run_sweep(args.experiment, args.preset, _sets(args), grid, seeds, out, cluster=args.cluster,
                      workers=args.workers, retries=args.retries, cluster_config=args.cluster_config,
                      model_files=args.model, learner=args.learner, plot=args.plot, plot_param=args.plot_param)
     failed = [r for r in rows if r["status"] != "done"]
@@ -250,7 +261,7 @@ def _export(args) -> int:
     from neurosims.batch.export import export
     from neurosims.batch.sweep import parse_seeds
 
-    folder = export(args.experiment, args.preset, args.set, parse_seeds(args.seeds), args.out,
+    folder = export(args.experiment, args.preset, _sets(args), parse_seeds(args.seeds), args.out,
                     model_files=args.model, learner=args.learner)
     print(f"neurosims export: {folder}\n  one task:  bash {folder / 'run_task.sh'} SEED OUTDIR\n"
           f"  SLURM:     cd {folder} && sbatch slurm_array.sh\n  then:      neurosims collect {folder}")

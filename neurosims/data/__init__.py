@@ -96,12 +96,22 @@ def parse_spec(spec: str) -> tuple[str, Path | None]:
     return name, Path(path).expanduser() if path else None
 
 
+SACCADES = ("nmnist", "digits-saccades")  # recorded along N-MNIST's three saccades
+
+
+def default_duration_us(spec: str, first_saccade: bool = False) -> float:
+    """A sample's length where none is given: the dataset's own (the first saccade: 100 ms)."""
+    name = parse_spec(spec)[0]
+    return 100_000.0 if first_saccade and name in SACCADES else float(DURATION_US[name])
+
+
 def sensor_size(spec: str, downsample: int = 1) -> tuple[int, int, int]:
-    """The (width, height, polarities) a network reading `spec` sees, known without reading it."""
+    """The (width, height, polarities) a network reading `spec` sees, known without reading it;
+    `downsample` applies to the camera datasets (and does not to the others)."""
     width, height, polarities = SENSORS[parse_spec(spec)[0]]
+    if height == 1:
+        return width, height, polarities  # not a camera: downsample does not apply
     if downsample != 1:
-        if height == 1:
-            raise NeurosimsError(f"downsample applies to the camera datasets, not {spec}")
         if width % downsample or height % downsample:
             raise NeurosimsError(f"downsample {downsample} does not divide the {width}x{height} sensor")
     return width // downsample, height // downsample, polarities
@@ -109,18 +119,18 @@ def sensor_size(spec: str, downsample: int = 1) -> tuple[int, int, int]:
 
 def open_events(spec: str, dt_us: float = 1000.0, duration_us: float | None = None,
                 first_saccade: bool = False, downsample: int = 1) -> EventDataset:
-    """The dataset `spec` names, binned at dt_us over duration_us per sample; `downsample`
-    sums blocks of downsample x downsample pixels (camera datasets)."""
+    """The dataset `spec` names, binned at dt_us over duration_us per sample (None or 0: the
+    dataset's own length); `downsample` sums blocks of downsample x downsample pixels and
+    `first_saccade` keeps the first 100 ms, where they apply (camera data, N-MNIST-like data)."""
     name, path = parse_spec(spec)
-    if first_saccade and name not in ("nmnist", "digits-saccades"):
-        raise NeurosimsError(f"first_saccade applies to nmnist and digits-saccades, not {name}")
+    first_saccade = first_saccade and name in SACCADES
     sensor = sensor_size(spec, downsample)
-    duration_us = (100_000 if first_saccade else DURATION_US[name]) if duration_us is None else duration_us
+    duration_us = duration_us or default_duration_us(spec, first_saccade)
     steps = int(round(duration_us / dt_us))
     if steps < 1:
         raise NeurosimsError(f"a sample of {duration_us} us is shorter than the time step ({dt_us} us)")
     data = OPENERS[name](path, dt_us, steps, first_saccade)
-    if downsample != 1:
+    if sensor != data.sensor_size:  # downsampled
         for split in (data.train, data.test):
             split.coarsen(downsample, sensor)
         data = dataclasses.replace(data, sensor_size=sensor)

@@ -3,6 +3,10 @@
 
 import json
 
+import pytest
+
+from helpers import neurosims
+
 
 def test_quick_preset_learns_the_digits(quick_run):
     """Measured (seed 0): the first layer's test accuracy 0.10 -> 0.63 on 100 held-out digits
@@ -19,3 +23,20 @@ def test_quick_preset_learns_the_digits(quick_run):
     assert run["config"]["data"] == "digits-saccades"
     for name in ("accuracy_per_layer.png", "rasters.png", "confusion.png"):
         assert (out / "figures" / name).exists()
+
+
+@pytest.mark.parametrize("data, message", [
+    ("mnist", "unknown data 'mnist'; choose from braille, digits-saccades, nmnist, dvsgesture, shd"),
+    ("nmnist", "--data nmnist needs the folder it is in: --data nmnist:DIR"),
+    ("nmnist:{tmp}/nothing", "{tmp}/nothing/NMNIST/Train: no such folder"),
+    ("braille:{tmp}/letters.npz", "{tmp}/letters.npz: no such file"),
+    ("shd:{tmp}", "{tmp}/SHD/shd_train.h5: no such file"),
+])
+def test_bad_data_is_one_line_before_compiling_and_writes_nothing(data, message, tmp_path, build_cache):
+    builds = sorted(build_cache.glob("*")) if build_cache.exists() else []
+    proc = neurosims("run", "decolle", "--preset", "tiny", "--data", data.format(tmp=tmp_path),
+                     "--out", tmp_path / "run", check=False)
+    assert proc.returncode == 2 and message.format(tmp=tmp_path) in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert not (tmp_path / "run").exists()
+    assert (sorted(build_cache.glob("*")) if build_cache.exists() else []) == builds
