@@ -43,6 +43,13 @@ class BinnedEvents:
         return cls(steps, per_step, (key // per_step).astype(np.int32), (key % per_step).astype(np.int32),
                    count.astype(np.float64))
 
+    @classmethod
+    def from_dense(cls, frames: np.ndarray) -> "BinnedEvents":
+        """From (steps, channels) counts."""
+        step, channel = np.nonzero(frames)
+        return cls(frames.shape[0], frames.shape[1], step.astype(np.int32), channel.astype(np.int32),
+                   np.asarray(frames[step, channel], dtype=np.float64))
+
     def dense(self) -> np.ndarray:
         """(steps, channels) counts, for references and peers that take frames."""
         frames = np.zeros((self.steps, self.channels))

@@ -60,11 +60,7 @@ def test_binning_equals_tonics_to_frame():
 
 def test_a_batch_packs_every_entry_once_in_channel_order():
     rng = np.random.default_rng(0)
-    samples = []
-    for _ in range(3):
-        dense = rng.poisson(0.02, (50, 40)).astype(float)
-        step, channel = np.nonzero(dense)
-        samples.append(BinnedEvents(50, 40, step.astype(np.int32), channel.astype(np.int32), dense[step, channel]))
+    samples = [BinnedEvents.from_dense(rng.poisson(0.02, (50, 40)).astype(float)) for _ in range(3)]
     packed = pack(samples, capacity=2000)
     n = sum(len(s) for s in samples)
     assert np.all(np.diff(packed.key[:n]) > 0) and np.all(packed.key[n:] == -1)

@@ -31,13 +31,7 @@ def blueprint():
 
 def batch(seed):
     rng = np.random.default_rng(seed)
-    samples = []
-    for _ in range(BATCH):
-        dense = rng.poisson(0.03, (STEPS, CHANNELS)).astype(float)
-        step, channel = np.nonzero(dense)
-        samples.append(BinnedEvents(STEPS, CHANNELS, step.astype(np.int32), channel.astype(np.int32),
-                                    dense[step, channel]))
-    return samples
+    return [BinnedEvents.from_dense(rng.poisson(0.03, (STEPS, CHANNELS)).astype(float)) for _ in range(BATCH)]
 
 
 @pytest.mark.parametrize("device", ["standalone", "runtime"])

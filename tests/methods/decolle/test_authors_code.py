@@ -44,12 +44,7 @@ def test_neurosims_follows_the_authors_code_step_by_step(build_cache):
                for m, n in zip(sizes[:-1], sizes[1:])]
     readouts = [{"G": rng.uniform(-1, 1, (CLASSES, n)) * 0.5 / np.sqrt(n),
                  "b": rng.uniform(-1, 1, CLASSES) * 0.5 / np.sqrt(n)} for n in HIDDEN]
-    samples = []
-    for _ in range(BATCH):
-        dense = rng.poisson(0.1, (SAMPLE_STEPS, N_IN)).astype(float)
-        step, channel = np.nonzero(dense)
-        samples.append(BinnedEvents(SAMPLE_STEPS, N_IN, step.astype(np.int32), channel.astype(np.int32),
-                                    dense[step, channel]))
+    samples = [BinnedEvents.from_dense(rng.poisson(0.1, (SAMPLE_STEPS, N_IN)).astype(float)) for _ in range(BATCH)]
     labels = np.array([1, 3])
     frames = np.concatenate([s.dense() for s in samples])
 

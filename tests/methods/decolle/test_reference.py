@@ -31,13 +31,7 @@ def initial(rng):
 
 
 def samples(rng, n):
-    out = []
-    for _ in range(n):
-        dense = rng.poisson(0.08, (SAMPLE_STEPS, N_IN)).astype(float)
-        step, channel = np.nonzero(dense)
-        out.append(BinnedEvents(SAMPLE_STEPS, N_IN, step.astype(np.int32), channel.astype(np.int32),
-                                dense[step, channel]))
-    return out
+    return [BinnedEvents.from_dense(rng.poisson(0.08, (SAMPLE_STEPS, N_IN)).astype(float)) for _ in range(n)]
 
 
 @pytest.mark.parametrize("boxcar", [0, 1])
