@@ -116,13 +116,12 @@ class Network:
     """The compiled network, the data and what the seed draws (initial weights, readouts, the
     training subset and order)."""
 
-    def __init__(self, experiment, config: Config, models: dict, params: dict, sim, seed: int):
+    def __init__(self, config: Config, models: dict, params: dict, sim, seed: int):
         self.config, self.models, self.sim, self.seed = config, models, sim, seed
         self.params = {k: float(np.asarray(v)) for k, v in params.items()}
         self.params |= {"sample_steps": float(config.steps)}
         self.shape = shape(config)
-        self.data = open_events(config.data, float(config.dt) * 1e6, config.duration_us,
-                                config.first_saccade, config.downsample)
+        self.data = open_data(config)
         if self.data.channels != self.shape.n_in or len(self.data.classes) != self.shape.n_classes:
             raise NeurosimsError(f"{config.data}: {self.data.channels} channels and {len(self.data.classes)} classes, "
                                  f"the network expects {self.shape.n_in} and {self.shape.n_classes}")
@@ -311,14 +310,13 @@ class Decolle(Experiment):
     def check(self, config, params, models):
         """The blueprint, and the data: a missing or empty folder is refused before compiling."""
         super().check(config, params, models)
-        open_events(config.data, float(config.dt) * 1e6, config.duration_us, config.first_saccade,
-                    config.downsample)
+        open_data(config)
 
     def blueprint(self, config, models, params):
         return decolle.blueprint(self.name, shape(config), models)
 
     def network(self, config, models, params, simulator, seed):
-        return Network(self, config, models, params, simulator, seed)
+        return Network(config, models, params, simulator, seed)
 
     def initial_state(self, net):
         return initial_weights(net)
@@ -328,7 +326,7 @@ class Decolle(Experiment):
 
     def schedule(self, config):
         # chunks per epoch need the data's size: n_train, or the dataset's training samples
-        per_epoch = int(np.ceil((config.n_train or _training_size(config)) / config.samples_per_run))
+        per_epoch = int(np.ceil((config.n_train or len(open_data(config).train)) / config.samples_per_run))
         total = per_epoch * config.epochs
         return Schedule(total, log_spaced_chunks(total, config.n_checkpoints),
                         config.samples_per_run * config.duration_us * 1e-6)
@@ -336,9 +334,6 @@ class Decolle(Experiment):
     def evaluate(self, net, state, chunk):
         result, arrays = evaluate(net, state)
         return {"samples": chunk * net.config.samples_per_run, **result}, arrays
-
-    def state_from_outputs(self, net, outputs):
-        raise NotImplementedError  # export_refusal
 
     export_refusal = ("its training reads the samples of every chunk from the dataset in Python "
                       "(packed into each run's events), which the exported binary cannot do alone")
@@ -369,9 +364,10 @@ class Decolle(Experiment):
         }
 
 
-def _training_size(config: Config) -> int:
-    return len(open_events(config.data, float(config.dt) * 1e6, config.duration_us,
-                           config.first_saccade, config.downsample).train)
+def open_data(config: Config):
+    """The dataset the config names, binned and transformed as it says."""
+    return open_events(config.data, float(config.dt) * 1e6, config.duration_us, config.first_saccade,
+                       config.downsample)
 
 
 def per_layer_curves(history: list[dict], layers):
