@@ -55,7 +55,7 @@ PARAMETERS = {
     "p_drop": (0.5, "dropout probability on the path into the local readout (training only)",
                "decolle 0.2 LenetDECOLLE default (dropout 0.5)"),
     "training": (1, "1 while training (dropout, learning), 0 when testing",
-                 "decolle 0.2 utils.train / utils.test (net.train(), net.eval())"),
+                 "decolle 0.2 utils.train / utils.test (training and test modes)"),
     "burnin": (60, "steps of each sample before learning starts",
                "decolle-public scripts/parameters/params_nmnist.yml (burnin_steps 60)"),
     "sample_steps": (300, "steps of one sample", "decolle-public params_nmnist.yml (chunk_size_train 300)"),

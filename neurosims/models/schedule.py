@@ -148,6 +148,14 @@ def make_synapses(model: Model, source, target, name: str, namespace: dict, sequ
     return syn
 
 
+def schedule_summed(synapses, when: str, order: int = 0):
+    """When the summed variables of `synapses` are computed in a step (Brian2 computes them
+    in the groups' slot by default): for an experiment that chains them with its groups' code."""
+    for updater in synapses.summed_updaters.values():
+        updater.when = when
+        updater.order = order
+
+
 def _schedule(obj, model: Model, name: str, holder: str, periods: dict, per_step_order: int = 0):
     """The model's code that is not integration or an event, each at its row of STEP."""
     with _naming(model, name):

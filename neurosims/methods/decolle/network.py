@@ -24,7 +24,7 @@ import numpy as np
 
 from neurosims.blueprint import Blueprint, all_to_all, parameter_names
 from neurosims.models import Model, combine, structure
-from neurosims.models.schedule import make_group, make_synapses
+from neurosims.models.schedule import make_group, make_synapses, schedule_summed
 
 LAYER_ORDER = 100  # orders of one layer's links, traces and neurons in a step: l*100 + ...
 
@@ -104,11 +104,11 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
             forward.connect(**all_to_all(n, shape.n_classes))
             feedback = make_synapses(models["feedback"], readout, layer, f"feedback{l}", ns)
             feedback.connect(**all_to_all(shape.n_classes, n))
-            _summed(link, "after_groups", base + 5)
-            _summed(dense, "after_groups", base + 20)
-            _summed(bias_syn, "after_groups", base + 20)
-            _summed(forward, "end", -5)
-            _summed(feedback, "end", 5)
+            schedule_summed(link, "after_groups", base + 5)
+            schedule_summed(dense, "after_groups", base + 20)
+            schedule_summed(bias_syn, "after_groups", base + 20)
+            schedule_summed(forward, "end", -5)
+            schedule_summed(feedback, "end", 5)
             objects += [traces, link, layer, dense, bias_syn, readout, forward, feedback,
                         StateMonitor(readout, ["r", "loss"], record=True, when="end", order=20,
                                      name=f"readout{l}_record")]
@@ -154,12 +154,6 @@ def groups_of(models: dict[str, Model], shape: Shape) -> dict[str, Model]:
                    f"readout{l}_in": models["local_readout"], f"feedback{l}": models["feedback"],
                    f"link{l}": models["input_link"] if l == 0 else models["link"]}
     return groups
-
-
-def _summed(synapses, when: str, order: int):
-    for updater in synapses.summed_updaters.values():
-        updater.when = when
-        updater.order = order
 
 
 def weights_to_synapses(w: np.ndarray) -> np.ndarray:

@@ -32,6 +32,7 @@ from neurosims.blueprint import Blueprint, all_to_all, parameter_names, paramete
 from neurosims.errors import NeurosimsError
 from neurosims.experiment import Experiment
 from neurosims.models import Model, combine, load_roles, make_group, make_synapses, structure
+from neurosims.models.schedule import schedule_summed
 
 MODELS = {
     "input": "spike_pattern",
@@ -168,16 +169,16 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
                                update_every=every)
         recout.connect(**all_to_all(shape.n_rec, shape.n_out))
         objects = [spikes_in, y_target, window, inputs, rec, out, inrec, recrec, recout]
-        _schedule_summed(recout, order=2)  # symmetric feedback: after the readouts (and softmax)
+        schedule_summed(recout, "end", 2)  # symmetric feedback: after the readouts (and softmax)
         if "feedback" in models:
             feedback = make_synapses(models["feedback"], out, rec, "feedback", ns)
             feedback.connect(**all_to_all(shape.n_out, shape.n_rec))
-            _schedule_summed(feedback, order=2)
+            schedule_summed(feedback, "end", 2)
             objects.append(feedback)
         if shape.classifier:
             softmax = make_synapses(models["softmax"], out, out, "softmax", ns)
             softmax.connect(**all_to_all(shape.n_out, shape.n_out))
-            _schedule_summed(softmax, order=1)
+            schedule_summed(softmax, "end", 1)
             objects.append(softmax)
         objects.append(StateMonitor(out, "y", record=True, when="end", order=20, name="output"))
         if shape.record_spikes:
@@ -221,12 +222,6 @@ def _without_autapses(n: int) -> dict[str, np.ndarray]:
     pairs = all_to_all(n, n)
     keep = pairs["i"] != pairs["j"]
     return {"i": pairs["i"][keep], "j": pairs["j"][keep]}
-
-
-def _schedule_summed(synapses, order: int):
-    for updater in synapses.summed_updaters.values():
-        updater.when = "end"
-        updater.order = order
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurosims.models.schedule import schedule_summed
+
 
 def authors_initial_weights(rng: np.random.Generator, n: int, j: int) -> dict[str, np.ndarray]:
     """F: N(0,1), columns of unit length; Omega: -0.2 U(0,1) - 0.5 I (Brendel et al. 2020,
@@ -16,5 +18,4 @@ def authors_initial_weights(rng: np.random.Generator, n: int, j: int) -> dict[st
 def schedule_arbiter(arbiter) -> None:
     """The winner_take_all synapses count the neurons further above threshold after u is drawn
     (the neurons' PER_STEP, after_groups) and before the threshold test."""
-    for updater in arbiter.summed_updaters.values():
-        updater.when = "before_thresholds"
+    schedule_summed(arbiter, "before_thresholds")
