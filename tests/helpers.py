@@ -49,3 +49,17 @@ def bash_alone(tmp_path, folder, *args):
     assert subprocess.run(["bash", "-c", "command -v python3 python"], env=env).returncode != 0
     return subprocess.run([str(bin_dir / "bash"), "run_task.sh", *args], cwd=folder, env=env,
                           capture_output=True, text=True)
+
+
+def peer_or_skip(distribution: str, why: str, load):
+    """A reference peer: skipped only where `distribution` is not installed; `load()` (the
+    peer's import) raises, and so fails the test, where it is installed but does not import."""
+    import importlib.metadata
+
+    import pytest
+
+    try:
+        importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip(f"{distribution} is not installed ({why})")
+    return load()

@@ -8,10 +8,7 @@ Needs torch and decolle, which the test extra installs (decolle with --no-deps, 
 test is skipped only where the decolle package is not installed; one that is installed but
 does not import fails it."""
 
-import importlib.metadata
-
 import numpy as np
-import pytest
 
 from neurosims.data.events import BinnedEvents, event_run_values, pack
 from neurosims.methods.decolle import network as decolle
@@ -19,18 +16,19 @@ from neurosims.methods.decolle import reference
 from neurosims.models import find_model
 from neurosims.simulators import open_simulator
 
+from helpers import peer_or_skip
+
 N_IN, HIDDEN, CLASSES, SAMPLE_STEPS, BATCH, BURNIN = 40, (16, 10), 5, 120, 2, 10
 
 
 def import_authors_or_skip():
-    try:
-        importlib.metadata.distribution("decolle")
-    except importlib.metadata.PackageNotFoundError:
-        pytest.skip("decolle is not installed (the README's test command installs it)")
-    from neurosims.methods.decolle import authors
+    def load():
+        from neurosims.methods.decolle import authors
 
-    authors.import_decolle()  # raises where the installed package cannot be imported
-    return authors
+        authors.import_decolle()  # raises where the installed package cannot be imported
+        return authors
+
+    return peer_or_skip("decolle", "the README's test command installs it", load)
 
 
 def test_neurosims_follows_the_authors_code_step_by_step(build_cache):

@@ -3,27 +3,23 @@ times, target and learning rate, run through NEST's eprop_*_bsshslm_2020 models 
 neurosims (compiled). Needs nest-simulator, which the test extra installs: the test is skipped
 only where that package is not installed; an installed NEST that fails to import fails it."""
 
-import importlib.metadata
-
 import numpy as np
-import pytest
 
 from neurosims.methods.eprop import network as eprop
 
-from helpers import network, prepared
+from helpers import network, peer_or_skip, prepared
 
 ITERATIONS = 10
 
 
 def import_nest_or_skip():
-    try:
-        importlib.metadata.distribution("nest-simulator")
-    except importlib.metadata.PackageNotFoundError:
-        pytest.skip("nest-simulator is not installed (pip install -e '.[test]' installs it)")
-    from neurosims.methods.eprop import nest as nest_peer
+    def load():
+        from neurosims.methods.eprop import nest as nest_peer
 
-    nest_peer.import_nest()  # raises when the installed NEST cannot be imported
-    return nest_peer
+        nest_peer.import_nest()  # raises when the installed NEST cannot be imported
+        return nest_peer
+
+    return peer_or_skip("nest-simulator", "pip install -e '.[test]' installs it", load)
 
 
 def test_losses_and_weights_agree_with_nest():
