@@ -54,6 +54,8 @@ class Config:
     first_saccade: bool = False  # N-MNIST-like data: the first 100 ms only (other data: no effect)
     downsample: int = 1  # camera data: sum blocks of downsample x downsample pixels (other data: no effect)
     epochs: int = 5
+    lr_drop_interval: int = 30  # epochs between drops of the learning rate (params_nmnist.yml: 30)
+    lr_drop_factor: float = 5.0  # the learning rate is divided by this at each drop (params_nmnist.yml: 5)
     n_train: int = 0  # training samples per epoch (0: all)
     n_test: int = 0  # held-out samples tested at each evaluation (0: all)
     samples_per_run: int = 20  # samples of one compiled run (one chunk of training)
@@ -66,7 +68,9 @@ class Config:
         parse_spec(self.data)
         if not self.hidden or any(int(n) < 1 for n in self.hidden):
             raise ValueError("hidden must list at least one layer size >= 1")
-        for name in ("epochs", "samples_per_run", "entries_per_sample", "init_samples", "n_checkpoints",
+        if self.lr_drop_factor < 1:
+            raise ValueError("lr_drop_factor must be at least 1 (1: no drop)")
+        for name in ("epochs", "lr_drop_interval", "samples_per_run", "entries_per_sample", "init_samples", "n_checkpoints",
                      "downsample"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
@@ -97,8 +101,11 @@ PRESETS = {
     "quick": Preset("digits-saccades at 16x16, first saccade, two layers of 64, 400 samples: learning in a minute",
                     dict(SMALL, hidden=(64, 64), n_train=400, n_test=100, epochs=1, samples_per_run=20,
                          n_checkpoints=3)),
-    "default": Preset("digits-saccades (or --set data=...), two dense layers of 200, 5 epochs", {}),
-    "paper": Preset("the authors' N-MNIST protocol length: 100 epochs (dense layers)", dict(epochs=100)),
+    "default": Preset("digits-saccades (or --set data=...) at 16x16, first saccade, two dense layers of 200, "
+                      "10 epochs, the learning rate divided by 5 every 4 epochs",
+                      dict(SMALL, epochs=10, lr_drop_interval=4, n_checkpoints=8)),
+    "paper": Preset("the authors' N-MNIST protocol (params_nmnist.yml): 32x32, 300 steps, burn-in 60, 100 epochs, "
+                    "the learning rate divided by 5 every 30 (dense layers)", dict(epochs=100)),
 }
 
 
@@ -166,14 +173,22 @@ class Network:
             setattr(self, which, (open_beside(self.sim, decolle.blueprint(name, one, self.models)), one))
         return getattr(self, which)
 
-    def run(self, state: dict, split: str, indices, training: bool, record_state: bool = False) -> tuple[dict, dict]:
-        """One compiled run of the samples `indices`; the state after it (training) and the outputs."""
+    def learning_rate(self, chunk: int) -> float:
+        """The learning rate of training chunk `chunk`: divided by lr_drop_factor every
+        lr_drop_interval epochs (the authors' schedule)."""
+        epoch = (chunk - 1) // self.runs_per_epoch()
+        return self.params["eta"] / self.config.lr_drop_factor ** (epoch // self.config.lr_drop_interval)
+
+    def run(self, state: dict, split: str, indices, training: bool, record_state: bool = False,
+            eta: float | None = None) -> tuple[dict, dict]:
+        """One compiled run of the samples `indices`; the state after it (training, at the
+        learning rate `eta`, the model's when None) and the outputs."""
         sim, shape_ = (self.sim, self.shape) if training else self.tester(record_state)
         samples = [self.sample(split, i) for i in indices]
         labels = np.array([label for _, label in samples], dtype=float)
         events, timed = event_run_values(pack([s for s, _ in samples], shape_.capacity), "inputs")
         weights, readouts, optimizer, gates = unflatten(state, len(shape_.hidden))
-        params = dict(self.params, training=float(training))
+        params = dict(self.params, training=float(training), eta=(self.params["eta"] if eta is None else eta))
         if not training:
             params |= {"eta": 0.0}
         values = events | decolle.run_values(shape_, self.models, params, weights, readouts, optimizer, gates)
@@ -322,7 +337,7 @@ class Decolle(Experiment):
         return initial_weights(net)
 
     def train(self, net, state, chunk):
-        return net.run(state, "train", net.training_samples(chunk), training=True)[0]
+        return net.run(state, "train", net.training_samples(chunk), training=True, eta=net.learning_rate(chunk))[0]
 
     def schedule(self, config):
         # chunks per epoch need the data's size: n_train, or the dataset's training samples

@@ -34,6 +34,7 @@ def test_a_crafted_value_is_refused_and_runs_nothing(payload, tmp_path):
     ("40*Hz", 50 * Hz, 40 * Hz), ("0.5*second", 1 * second, 0.5 * second), ("2e-3", 1e-3, 2e-3),
     ("-100", 1.0, -100.0), ("0/sqrt(ms)", 0.001 / sqrt(ms), 0 / sqrt(ms)), ("1/(20*ms)", 50 * Hz, 50 * Hz),
     ("ms**-1", 1 * Hz, 1000 * Hz), ("[500, 250]", (1000, 500), (500, 250)), ("False", True, False),
+    ("true", False, True), ("1", False, True),
     ("10**6", 20, 1_000_000),
 ])
 def test_values_that_are_read(text, expected, value):

@@ -26,6 +26,8 @@ def parse_quantity(text: str, expected, name: str):
 
     if isinstance(expected, str):  # a text field (a matrix, a file): its owner reads it
         return text
+    if isinstance(expected, bool) and text.lower() in ("true", "false"):
+        return text.lower() == "true"
     try:
         value = parse_value(text)
     except NeurosimsError as err:

@@ -1,6 +1,6 @@
 """The DECOLLE authors' own code (PyPI `decolle` 0.2, PyTorch) run on a given dense network,
 for neurosims to be held to: `LenetDECOLLE` with dense layers only, its `LIFLayer`s,
-`DECOLLELoss` with smooth-L1 local losses, `torch.optim.Adamax`, trained by the authors'
+`DECOLLELoss` with smooth-L1 local losses (and its regularisers where reg_l > 0), `torch.optim.Adamax`, trained by the authors'
 `decolle.utils.train` (online updates after the burn-in), in float64 so that the comparison
 shows neurosims' own rounding, not float32's.
 
@@ -30,22 +30,25 @@ def import_decolle():
     return torch, base_model, lenet_decolle_model, utils
 
 
-def network(params: dict, weights: list[dict], readouts: list[dict], n_in: int):
-    """The authors' network with these weights: dense layers, no dropout, float64, its burn-in
-    run step by step (see above)."""
+def network(params: dict, weights: list[dict], readouts: list[dict], n_in: int, dropout: float = 0.0,
+            float64: bool = True):
+    """The authors' network with these weights: dense layers, dropout `dropout` into the
+    readouts (none for the comparisons: its random masks are torch's), float64 (float32: the
+    authors' own, for the benchmark), its burn-in run step by step (see above)."""
     torch, base_model, lenet, _ = import_decolle()
     net = lenet.LenetDECOLLE(
         input_shape=(n_in, 1, 1), Nhid=[], Mhid=[len(w["b"]) for w in weights], out_channels=len(readouts[0]["b"]),
         alpha=[params["alpha"]], beta=[params["beta"]], alpharp=[params["alpha_rp"]], wrp=[params["w_rp"]],
-        dropout=[0.0], num_conv_layers=0, num_mlp_layers=len(weights), lc_ampl=0.5,
-        lif_layer_type=base_model.LIFLayer, method="rtrl", with_output_layer=False, with_bias=True).double()
+        dropout=[dropout], num_conv_layers=0, num_mlp_layers=len(weights), lc_ampl=0.5,
+        lif_layer_type=base_model.LIFLayer, method="rtrl", with_output_layer=False, with_bias=True)
+    net = net.double() if float64 else net.float()
     net.burnin = int(params["burnin"])
     with torch.no_grad():
         for layer, readout, w, ro in zip(net.LIF_layers, net.readout_layers, weights, readouts):
-            layer.base_layer.weight.copy_(torch.tensor(w["W"]))
-            layer.base_layer.bias.copy_(torch.tensor(w["b"]))
-            readout.weight.copy_(torch.tensor(ro["G"]))
-            readout.bias.copy_(torch.tensor(ro["b"]))
+            layer.base_layer.weight.copy_(torch.as_tensor(w["W"]))
+            layer.base_layer.bias.copy_(torch.as_tensor(w["b"]))
+            readout.weight.copy_(torch.as_tensor(ro["G"]))
+            readout.bias.copy_(torch.as_tensor(ro["b"]))
     return net
 
 
@@ -64,7 +67,8 @@ def train(params: dict, weights: list[dict], readouts: list[dict], frames: np.nd
         target[k, 0, :, int(label)] = 1
 
     def parts(net):
-        loss = base_model.DECOLLELoss([torch.nn.SmoothL1Loss() for _ in net.LIF_layers], net)
+        loss = base_model.DECOLLELoss([torch.nn.SmoothL1Loss() for _ in net.LIF_layers], net,
+                                      reg_l=[params.get("reg_l", 0.0)] * len(net.LIF_layers))
         opt = torch.optim.Adamax(net.get_trainable_parameters(), lr=params["eta"],
                                  betas=(params["beta_1"], params["beta_2"]), eps=params["epsilon"])
         return loss, opt

@@ -10,8 +10,10 @@ Groups and links of layer l (models in equations/):
                bias unit
     readout{l} the local readout (neurons/decolle_readout) through G (readout{l}_in) and its
                error back through G (feedback{l})
+    activity{l} the layer's mean sigmoid(U) for Eq. 9's regulariser (neurons/layer_activity),
+               summed from the layer (activity{l}_in) and sent back to it (activity{l}_out)
 Within a step: the events, then for l = 0, 1, ...: link, traces, U_ff summed, the neurons;
-then at the end of the step the readouts, their errors fed back, the rule; the optimizer
+then at the end of the step the layers' activity, the readouts, their errors fed back, the rule; the optimizer
 applies the step's gradient at the start of the next (the authors' order: forward, loss,
 backward, optimizer step, every step after the burn-in).
 """
@@ -104,12 +106,20 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
             forward.connect(**all_to_all(n, shape.n_classes))
             feedback = make_synapses(models["feedback"], readout, layer, f"feedback{l}", ns)
             feedback.connect(**all_to_all(shape.n_classes, n))
+            activity = make_group(models["activity"], 1, f"activity{l}", ns)
+            activity_in = make_synapses(models["activity_sum"], layer, activity, f"activity{l}_in", ns)
+            activity_in.connect(**all_to_all(n, 1))
+            activity_out = make_synapses(models["activity_feedback"], activity, layer, f"activity{l}_out", ns)
+            activity_out.connect(**all_to_all(1, n))
             schedule_summed(link, "after_groups", base + 5)
             schedule_summed(dense, "after_groups", base + 20)
             schedule_summed(bias_syn, "after_groups", base + 20)
+            schedule_summed(activity_in, "end", -9)
+            schedule_summed(activity_out, "end", -8)
             schedule_summed(forward, "end", -5)
             schedule_summed(feedback, "end", 5)
-            objects += [traces, link, layer, dense, bias_syn, readout, forward, feedback,
+            objects += [traces, link, layer, dense, bias_syn, readout, forward, feedback, activity, activity_in,
+                        activity_out,
                         StateMonitor(readout, ["r", "loss"], record=True, when="end", order=20,
                                      name=f"readout{l}_record")]
             if shape.record_state:
@@ -152,6 +162,8 @@ def groups_of(models: dict[str, Model], shape: Shape) -> dict[str, Model]:
         groups |= {f"traces{l}": models["traces"], f"layer{l}": models["neuron"], f"dense{l}": weights_model,
                    f"bias{l}": bias_model, f"readout{l}": models["readout"],
                    f"readout{l}_in": models["local_readout"], f"feedback{l}": models["feedback"],
+                   f"activity{l}": models["activity"], f"activity{l}_in": models["activity_sum"],
+                   f"activity{l}_out": models["activity_feedback"],
                    f"link{l}": models["input_link"] if l == 0 else models["link"]}
     return groups
 
@@ -167,7 +179,8 @@ def synapses_to_weights(array: np.ndarray, n_pre: int, n_post: int) -> np.ndarra
 
 ROLES = {"input": "event_stream", "bias": "bias_unit", "traces": "decolle_traces", "neuron": "decolle_lif",
          "synapse": "decolle_dense", "rule": "decolle_local", "optimizer": "adamax", "link": "spike_link",
-         "readout": "decolle_readout", "local_readout": "local_readout", "feedback": "readout_error_feedback"}
+         "readout": "decolle_readout", "local_readout": "local_readout", "feedback": "readout_error_feedback",
+         "activity": "layer_activity", "activity_sum": "activity_sum", "activity_feedback": "activity_feedback"}
 
 
 OPTIMIZER_STATE = (("m", "m_adamax"), ("u", "u_adamax"), ("b1", "b1_adamax"), ("g", "g"))  # Adamax's, per synapse

@@ -8,7 +8,9 @@ At step t of a run (k = t mod sample_steps; the state is reset at k = 0):
     P <- alpha P + (1 - alpha) Q;  Q <- beta Q + (1 - beta) x
     R <- alpha_rp R - (1 - alpha_rp) w_rp S;  U = W P + b + R;  S = [U > 0]
     r = G S + b_G;  loss = mean smoothL1(r - y);  dL/dS = G^T clip(r - y, -1, 1)/C
-    g_W = (dL/dS sigma'(U)) P^T,  g_b = dL/dS sigma'(U)  (where k >= burnin while training)
+    dL_reg/dU = reg_l/N ([U > -0.01] - reg_rate sigmoid'(U) [mean sigmoid(U) < min_activity])
+    g_W = (dL/dS sigma'(U) + dL_reg/dU) P^T,  g_b = the same without P  (where k >= burnin
+    while training)
 """
 
 from __future__ import annotations
@@ -76,7 +78,10 @@ def run(params: dict, weights: list[dict], readouts: list[dict], frames: np.ndar
             d = r - y
             gate = float(p["training"] * (k >= p["burnin"]))
             dlds = ro["G"].T @ (np.clip(d, -1, 1) / len(d))
-            delta = gate * dlds * surrogate(u, p["boxcar"])
+            sig = 1 / (1 + np.exp(-u))
+            low = float(np.mean(sig) < p["min_activity"])
+            reg = p["reg_l"] / len(u) * ((u > -0.01) - p["reg_rate"] * low * sig * (1 - sig))
+            delta = gate * (dlds * surrogate(u, p["boxcar"]) + reg)
             optimizer[l]["W"]["g"] = np.outer(delta, tr["P"])
             optimizer[l]["b"]["g"] = delta
             gates[l] = gate

@@ -1,7 +1,8 @@
 """neurosims' DECOLLE held to the authors' own code (PyPI decolle 0.2, PyTorch): the same
 2-layer dense network, weights, readouts, time constants, surrogate (the fast sigmoid of their
 LIFLayer), input events and learning rate, two samples of 120 steps with a burn-in of 10 (220
-steps of online learning). Per step, every layer's membrane potential, spikes, readout and
+steps of online learning), without and with the regularisers of Eq. 9 (the second case's
+first layer starts with low biases and large weights: its minimum-activity term acts). Per step, every layer's membrane potential, spikes, readout and
 local loss agree, and so do the weights after, with the authors' code in float64 (their
 decay factors are float32 tensors: the same rounded values are given to neurosims).
 Needs torch and decolle, which the test extra installs (decolle with --no-deps, README): the
@@ -9,6 +10,7 @@ test is skipped only where the decolle package is not installed; one that is ins
 does not import fails it."""
 
 import numpy as np
+import pytest
 
 from neurosims.data.events import BinnedEvents, event_run_values, pack
 from neurosims.methods.decolle import network as decolle
@@ -31,15 +33,17 @@ def import_authors_or_skip():
     return peer_or_skip("decolle", "the README's test command installs it", load)
 
 
-def test_neurosims_follows_the_authors_code_step_by_step(build_cache):
+@pytest.mark.parametrize("reg_l, bias, scale", [(0.0, 0.0, 2.5), (0.5, -3.0, 8.0)], ids=["plain", "regularised"])
+def test_neurosims_follows_the_authors_code_step_by_step(reg_l, bias, scale, build_cache):
     authors = import_authors_or_skip()
     rng = np.random.default_rng(11)
-    params = {"alpha": float(np.float32(0.9)), "beta": float(np.float32(0.85)), "alpha_rp": 0.65, "w_rp": 1.0,
+    params = {"reg_l": reg_l, "reg_rate": 3e-3, "min_activity": 0.1, "alpha": float(np.float32(0.9)), "beta": float(np.float32(0.85)), "alpha_rp": 0.65, "w_rp": 1.0,
               "boxcar": 0, "p_drop": 0.0, "training": 1, "burnin": BURNIN, "sample_steps": SAMPLE_STEPS,
               "eta": 5e-3, "beta_1": 0.0, "beta_2": 0.95, "epsilon": 1e-8}
     sizes = (N_IN, *HIDDEN)
-    weights = [{"W": rng.uniform(-1, 1, (n, m)) * 2.5 / np.sqrt(m), "b": rng.uniform(-0.05, 0.05, n)}
-               for m, n in zip(sizes[:-1], sizes[1:])]
+    weights = [{"W": rng.uniform(-1, 1, (n, m)) * (scale if l == 0 else 2.5) / np.sqrt(m),
+                "b": (bias if l == 0 else 0.0) + rng.uniform(-0.05, 0.05, n)}
+               for l, (m, n) in enumerate(zip(sizes[:-1], sizes[1:]))]
     readouts = [{"G": rng.uniform(-1, 1, (CLASSES, n)) * 0.5 / np.sqrt(n),
                  "b": rng.uniform(-1, 1, CLASSES) * 0.5 / np.sqrt(n)} for n in HIDDEN]
     samples = [BinnedEvents.from_dense(rng.poisson(0.1, (SAMPLE_STEPS, N_IN)).astype(float)) for _ in range(BATCH)]
@@ -61,9 +65,15 @@ def test_neurosims_follows_the_authors_code_step_by_step(build_cache):
         np.testing.assert_allclose(out[f"layer{l}_record.U"][learning], theirs["U"][l], rtol=1e-9, atol=1e-10)
         np.testing.assert_array_equal(out[f"layer{l}_record.S"][learning], theirs["S"][l])
         np.testing.assert_allclose(out[f"readout{l}_record.r"][learning], theirs["r"][l], rtol=1e-9, atol=1e-10)
-        np.testing.assert_allclose(out[f"readout{l}_record.loss"][learning].sum(axis=1), theirs["loss"][l],
-                                   rtol=1e-9, atol=1e-12)
-        assert 0.05 < theirs["S"][l].mean() < 0.95  # the layers spike, and not always
+        u = theirs["U"][l]  # their loss includes the regularisers' (Eq. 9); neurosims records the readout's
+        regularisers = reg_l * (np.maximum(u + 0.01, 0).mean(axis=1)
+                                + 3e-3 * np.maximum(0.1 - (1 / (1 + np.exp(-u))).mean(axis=1), 0))
+        np.testing.assert_allclose(out[f"readout{l}_record.loss"][learning].sum(axis=1),
+                                   theirs["loss"][l] - regularisers, rtol=1e-9, atol=1e-12)
+        assert 0.005 < theirs["S"][l].mean() < 0.95  # the layers spike, and not always
+        if reg_l and l == 0:  # the minimum-activity term acted in some steps and not in others
+            low = (1 / (1 + np.exp(-theirs["U"][l]))).mean(axis=1) < params["min_activity"]
+            assert 0 < low.sum() < len(low)
     after, _, _ = decolle.state_after(shape, out)
     for l in range(len(HIDDEN)):
         for name in ("W", "b"):

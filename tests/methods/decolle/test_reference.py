@@ -1,7 +1,7 @@
 """The DECOLLE network in generated code follows its NumPy reference (the authors' order of
 operations, step by step): a 2-layer dense network, two samples of 80 steps in one run and a
 third in a second run (Adamax's state and the gates carried), learning after a burn-in of 10
-steps, both surrogates; membrane potentials, spikes, readouts, losses and weights at 1e-6."""
+steps, both surrogates, with and without the regularisers of Eq. 9; membrane potentials, spikes, readouts, losses and weights at 1e-6."""
 
 import numpy as np
 import pytest
@@ -15,8 +15,8 @@ from neurosims.simulators import open_simulator
 N_IN, HIDDEN, CLASSES, SAMPLE_STEPS, BATCH = 30, (12, 8), 4, 80, 2
 
 
-def parameters(boxcar):
-    return {"alpha": 0.9, "beta": 0.85, "alpha_rp": 0.65, "w_rp": 1.0, "boxcar": boxcar, "p_drop": 0.0,
+def parameters(boxcar, reg_l=0.0, min_activity=0.1):
+    return {"reg_l": reg_l, "reg_rate": 3e-3, "min_activity": min_activity, "alpha": 0.9, "beta": 0.85, "alpha_rp": 0.65, "w_rp": 1.0, "boxcar": boxcar, "p_drop": 0.0,
             "training": 1, "burnin": 10, "sample_steps": SAMPLE_STEPS, "eta": 1e-2, "beta_1": 0.0, "beta_2": 0.95,
             "epsilon": 1e-8, "run_steps": SAMPLE_STEPS * BATCH}
 
@@ -34,14 +34,15 @@ def samples(rng, n):
     return [BinnedEvents.from_dense(rng.poisson(0.08, (SAMPLE_STEPS, N_IN)).astype(float)) for _ in range(n)]
 
 
-@pytest.mark.parametrize("boxcar", [0, 1])
-def test_generated_code_follows_the_numpy_reference(boxcar, build_cache):
+@pytest.mark.parametrize("boxcar, reg_l, min_activity", [(0, 0.0, 0.1), (1, 0.0, 0.1), (0, 0.3, 0.6)],
+                         ids=["fast-sigmoid", "boxcar", "regularised"])
+def test_generated_code_follows_the_numpy_reference(boxcar, reg_l, min_activity, build_cache):
     models = decolle.compose({role: find_model(name) for role, name in decolle.ROLES.items()})
     shape = decolle.Shape(N_IN, HIDDEN, CLASSES, SAMPLE_STEPS, BATCH, capacity=2000, dt=1e-3, record_state=True)
     sim = open_simulator(decolle.blueprint("decolle-reference-test", shape, models), "standalone", build_cache)
     rng = np.random.default_rng(3)
     weights, readouts = initial(rng)
-    params = parameters(boxcar)
+    params = parameters(boxcar, reg_l, min_activity)
     optimizer, gates = decolle.fresh_optimizer(weights), [0.0, 0.0]
     ref_optimizer, ref_gates = None, None
     spikes = 0
