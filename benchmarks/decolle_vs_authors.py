@@ -8,9 +8,10 @@ machine, in one run.
    `decolle.utils.train` in float32 (their own precision), at batch 1 (the rule as the paper
    writes it) and at its default batch of 72 (params_nmnist.yml). One thread each.
 2. Peak memory per sample length: one training run of 300, 1200 and 4800 steps per sample
-   (the same 300 ms of events at dt = 1, 0.25 and 0.0625 ms), neurosims and the authors'
-   code at batch 1, each in a fresh process (peak resident memory of the process and its
-   children).
+   (the same 300 ms of events at dt = 1, 0.25 and 0.0625 ms): the compiled run's peak
+   resident memory (GNU time's /usr/bin/time), and what the Python process adds during training (neurosims: packing
+   the events, reading the outputs; the authors' code: its whole training), each measured in a
+   forked process with its peak reset (setup not counted). Linux only.
 
 Usage: .venv/bin/python benchmarks/decolle_vs_authors.py [--preset default] [--set NAME=VALUE ...]
        [--skip-memory]   (needs the decolle extra: see neurosims/methods/decolle/authors.py)
@@ -21,8 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -108,45 +107,83 @@ def speed(preset: str, sets: list[str], runs: int) -> list[str]:
              f"{shape.sample_steps} steps per sample, preset {preset} {' '.join(sets)}".rstrip(),
              f"{'way':44s} {'ms/sample':>10s} {'vs neurosims':>13s}",
              f"{'neurosims standalone (build %.1f s apart)' % build_s:44s} {ours * 1e3:10.1f} {1.0:12.1f}x"]
-    for name, value in ((f"authors' code, batch 1", one), (f"authors' code, batch {AUTHORS_BATCH}", batched)):
+    for name, value in (("authors' code, batch 1", one), (f"authors' code, batch {AUTHORS_BATCH}", batched)):
         lines.append(f"{name:44s} {value * 1e3:10.1f} {value / ours:12.1f}x")
     return lines
 
 
-def peak_memory_child(which: str, steps: int, preset: str, sets: list[str], cache: Path) -> None:
-    """In a fresh process: one training run at `steps` per sample (neurosims: one compiled run
-    of 20 samples, built beforehand into `cache`; the authors' code: 2 samples at batch 1).
-    Prints the peak resident memory in MiB of the process and of its children (the compiled
-    run)."""
-    dt_ms = 300.0 / steps
-    sets = [*sets, f"dt={dt_ms}*ms", "sample_duration=300*ms", "first_saccade=false", f"burnin={steps // 5}",
-            "n_train=20", "samples_per_run=20", "entries_per_sample=8000", "init_samples=1"]
-    prep, net, state, _ = neurosims_network(preset, sets, cache)
-    if which == "build":
-        return
-    if which == "neurosims":
-        neurosims_training(prep, net, state, 1)
-    else:
-        frames, target = authors_inputs(net, list(net.training_samples(1))[:2])
-        authors_training(net, state, frames, target, batch=1)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"process_mib": own, "children_mib": children}))
+def _status_mib(field: str) -> float:
+    """A line of /proc/self/status (VmRSS, VmHWM) in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def memory_of(train) -> dict:
+    """Peak memory of `train()` alone: run in a forked process whose peak resident size is
+    reset first (Linux clear_refs), so that setup (imports, data, the build) does not count.
+    Returns the process's resident size before and its peak during, with what `train()`
+    returns (a dict)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        Path("/proc/self/clear_refs").write_text("5")  # the peak resident size starts again from now
+        before = _status_mib("VmRSS")
+        extra = train()
+        result = dict(extra) if isinstance(extra, dict) else {}
+        result |= {"before_mib": before, "peak_mib": _status_mib("VmHWM")}
+        os.write(write, json.dumps(result).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        out = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not out:
+        raise RuntimeError(f"the measured training failed (status {status})")
+    return json.loads(out)
+
+
+def compiled_run_peak_mib(train) -> float:
+    """The peak resident memory of the compiled run that `train()` starts, from GNU time (the
+    kernel's own account of a process started by Python also holds Python's memory at the fork)."""
+    import neurosims.simulators.standalone as standalone
+
+    peaks, run = [], standalone.subprocess.run
+
+    def timed_run(command, **kwargs):
+        proc = run(["/usr/bin/time", "-f", "peak-kib %M", *command], **kwargs)
+        *rest, last = proc.stderr.rstrip().splitlines()
+        peaks.append(int(last.split()[1]) / 1024)
+        proc.stderr = "\n".join(rest)
+        return proc
+
+    standalone.subprocess.run = timed_run
+    try:
+        train()
+    finally:
+        standalone.subprocess.run = run
+    return max(peaks)
 
 
 def memory(preset: str, sets: list[str]) -> list[str]:
-    lines = [f"{'steps per sample':>16s} {'neurosims run MiB':>18s} {'its Python MiB':>15s} {'authors batch 1 MiB':>20s}"]
+    """One training run (neurosims: 20 samples in one compiled run; the authors' code: 2 samples
+    at batch 1) at 300, 1200 and 4800 steps per sample: the same 300 ms of events at dt = 1,
+    0.25 and 0.0625 ms."""
+    lines = [f"{'steps per sample':>16s} {'neurosims run MiB':>18s} {'+ its Python MiB':>17s} "
+             f"{'authors batch 1 +MiB':>21s}"]
     with tempfile.TemporaryDirectory() as cache:
         for steps in (300, 1200, 4800):
-            peaks = {}
-            for which in ("build", "neurosims", "authors"):  # the build first: g++ is not the run
-                args = [sys.executable, __file__, "--child", which, str(steps), cache, "--preset", preset]
-                args += [a for s in sets for a in ("--set", s)]
-                out = subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip().splitlines()
-                if which != "build":
-                    peaks[which] = json.loads(out[-1])
-            lines.append(f"{steps:16d} {peaks['neurosims']['children_mib']:18.0f} "
-                         f"{peaks['neurosims']['process_mib']:15.0f} {peaks['authors']['process_mib']:20.0f}")
+            long = [*sets, f"dt={300.0 / steps}*ms", "sample_duration=300*ms", "first_saccade=false",
+                    f"burnin={steps // 5}", "n_train=20", "samples_per_run=20", "entries_per_sample=8000",
+                    "init_samples=1"]
+            prep, net, state, _ = neurosims_network(preset, long, Path(cache))
+            ours = memory_of(lambda: {"run_mib": compiled_run_peak_mib(lambda: neurosims_training(prep, net, state, 1))})
+            frames, target = authors_inputs(net, list(net.training_samples(1))[:2])
+            theirs = memory_of(lambda: authors_training(net, state, frames, target, batch=1))
+            lines.append(f"{steps:16d} {ours['run_mib']:18.1f} {ours['peak_mib'] - ours['before_mib']:17.0f} "
+                         f"{theirs['peak_mib'] - theirs['before_mib']:21.0f}")
     return lines
 
 
@@ -156,11 +193,7 @@ def main():
     parser.add_argument("--set", action="append", default=[], dest="sets")
     parser.add_argument("--runs", type=int, default=3, help="compiled runs neurosims trains")
     parser.add_argument("--skip-memory", action="store_true")
-    parser.add_argument("--child", nargs=3, metavar=("WHICH", "STEPS", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        peak_memory_child(args.child[0], int(args.child[1]), args.preset, args.sets, Path(args.child[2]))
-        return
     for line in speed(args.preset, args.sets, args.runs):
         print(line, flush=True)
     if not args.skip_memory:

@@ -40,7 +40,7 @@ class Shape:
     batch: int  # samples per run, one after another
     capacity: int  # event entries per run
     dt: float
-    record_state: bool = False  # U, S of every layer at every step (references)
+    record_state: bool = False  # U, S of every layer (and the readouts) at every step (references)
     learning: bool = True  # False: the weights stay as set, without the rule and optimizer's code (tests)
 
     @property
@@ -119,9 +119,10 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
             schedule_summed(forward, "end", -5)
             schedule_summed(feedback, "end", 5)
             objects += [traces, link, layer, dense, bias_syn, readout, forward, feedback, activity, activity_in,
-                        activity_out,
-                        StateMonitor(readout, ["r", "loss"], record=True, when="end", order=20,
-                                     name=f"readout{l}_record")]
+                        activity_out]
+            if records_readouts(shape):
+                objects.append(StateMonitor(readout, ["r", "loss"], record=True, when="end", order=20,
+                                            name=f"readout{l}_record"))
             if shape.record_state:
                 objects.append(StateMonitor(layer, ["U", "S"], record=True, when="end", order=20,
                                             name=f"layer{l}_record"))
@@ -138,7 +139,8 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
     settable += parameter_names(groups_of(models, shape))
     outputs = [f"{g}.{v}" for g in plastic for v in optimizer_state] + [f"layer{l}.gate" for l in layers]
     outputs += [f"layer{l}.count" for l in layers]
-    outputs += [f"readout{l}_record.{v}" for l in layers for v in ("r", "loss")]
+    if records_readouts(shape):
+        outputs += [f"readout{l}_record.{v}" for l in layers for v in ("r", "loss")]
     if shape.record_state:
         outputs += [f"layer{l}_record.{v}" for l in layers for v in ("U", "S")]
     return Blueprint(
@@ -152,6 +154,13 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
         sources={group: str(model.path) for group, model in groups_of(models, shape).items()},
         key={"shape": shape.__dict__, "models": {role: structure(m) for role, m in models.items()}},
     )
+
+
+def records_readouts(shape: Shape) -> bool:
+    """Whether a run records every readout and local loss at every step: the tests' networks
+    do (their predictions), and the references'; a training network does not, so that its memory
+    does not grow with the steps of a run."""
+    return shape.record_state or not shape.learning
 
 
 def groups_of(models: dict[str, Model], shape: Shape) -> dict[str, Model]:
