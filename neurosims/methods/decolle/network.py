@@ -40,7 +40,7 @@ class Shape:
     batch: int  # samples per run, one after another
     capacity: int  # event entries per run
     dt: float
-    record_state: bool = False  # U, S of every layer (and the readouts) at every step (references)
+    record_state: bool = False  # U, S, dS of every layer (and the readouts) at every step (references)
     learning: bool = True  # False: the weights stay as set, without the rule and optimizer's code (tests)
 
     @property
@@ -124,7 +124,7 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
                 objects.append(StateMonitor(readout, ["r", "loss"], record=True, when="end", order=20,
                                             name=f"readout{l}_record"))
             if shape.record_state:
-                objects.append(StateMonitor(layer, ["U", "S"], record=True, when="end", order=20,
+                objects.append(StateMonitor(layer, ["U", "S", "dS"], record=True, when="end", order=20,
                                             name=f"layer{l}_record"))
             source, link_model = layer, models["link"]
         return objects
@@ -142,7 +142,7 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
     if records_readouts(shape):
         outputs += [f"readout{l}_record.{v}" for l in layers for v in ("r", "loss")]
     if shape.record_state:
-        outputs += [f"layer{l}_record.{v}" for l in layers for v in ("U", "S")]
+        outputs += [f"layer{l}_record.{v}" for l in layers for v in ("U", "S", "dS")]
     return Blueprint(
         name=name,
         build=build,

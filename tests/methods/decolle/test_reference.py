@@ -69,3 +69,35 @@ def test_generated_code_follows_the_numpy_reference(boxcar, reg_l, min_activity,
     assert spikes > 200  # the layers spiked
     moved = [np.abs(w["W"] - w0["W"]).max() for w, w0 in zip(weights, initial(np.random.default_rng(3))[0])]
     assert min(moved) > 1e-3  # and learned
+
+
+# Dropout acts on the path into the local readout only, as the authors' LenetDECOLLE applies it
+# (after the layer's spikes, before its readout; the next layer gets the spikes): with learning
+# off and p_drop = 0.5, every layer's membrane potentials and spikes are exactly those of the
+# NumPy reference without dropout, while the readout sees each spike with probability one
+# half, scaled by 2.
+def test_dropout_is_on_the_readout_path_only(build_cache):
+    models = decolle.compose({role: find_model(name) for role, name in decolle.ROLES.items()})
+    shape = decolle.Shape(N_IN, HIDDEN, CLASSES, SAMPLE_STEPS, BATCH, capacity=2000, dt=1e-3, record_state=True)
+    sim = open_simulator(decolle.blueprint("decolle-reference-test", shape, models), "standalone", build_cache)
+    rng = np.random.default_rng(5)
+    weights, readouts = initial(rng)
+    batch = samples(rng, BATCH)
+    labels = rng.integers(0, CLASSES, BATCH)
+    params = parameters(0) | {"p_drop": 0.5, "eta": 0.0}  # training (dropout on), no learning
+    values, timed = event_run_values(pack(batch, shape.capacity), "inputs")
+    values |= decolle.run_values(shape, models, params, weights, readouts, decolle.fresh_optimizer(weights), [0, 0])
+    out = sim.run(values, timed | {"sample_label": labels.astype(float)}, seed=0)
+    frames = np.concatenate([s.dense() for s in batch])
+    ref = reference.run(parameters(0) | {"eta": 0.0}, weights, readouts, frames, labels)
+    for l in range(len(HIDDEN)):
+        np.testing.assert_allclose(out[f"layer{l}_record.U"], ref["U"][l], rtol=1e-9, atol=1e-12)
+        np.testing.assert_array_equal(out[f"layer{l}_record.S"], ref["S"][l])
+        spikes, seen = out[f"layer{l}_record.S"], out[f"layer{l}_record.dS"]
+        assert set(np.unique(seen[spikes == 1])) == {0.0, 2.0} and not seen[spikes == 0].any()
+        kept = float(np.mean(seen[spikes == 1] > 0))
+        assert spikes.sum() > 100 and abs(kept - 0.5) < 0.15, kept  # 3 standard deviations at 100 spikes
+        # the readout is G dS + b: it saw the dropped-out spikes, not S
+        r = out[f"readout{l}_record.r"]
+        np.testing.assert_allclose(r, seen @ readouts[l]["G"].T + readouts[l]["b"], rtol=1e-9, atol=1e-12)
+        assert np.abs(r - ref["r"][l]).max() > 0.05
