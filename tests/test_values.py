@@ -45,6 +45,7 @@ def test_values_that_are_read(text, expected, value):
 
 @pytest.mark.parametrize("text, expected, message", [
     ("1e400", 1.0, "'1e400' is not a finite number"),
+    ("maybe", True, "x must be true or false \\(1 or 0\\), not 'maybe'"),
     ("1e400/1e400", 1.0, "is not a finite number"),
     ("10**400", 20, "exponents go up to 16"),
     ("9**9**9", 20, "takes a whole number as its exponent"),

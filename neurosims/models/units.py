@@ -31,6 +31,8 @@ def parse_quantity(text: str, expected, name: str):
     try:
         value = parse_value(text)
     except NeurosimsError as err:
+        if isinstance(expected, bool):
+            raise NeurosimsError(f"{name} must be true or false (1 or 0), not {text!r}") from None
         raise NeurosimsError(f"cannot read a value for {name}: {err}") from None
     return checked_value(value, expected, name, repr(text))
 
