@@ -179,7 +179,8 @@ def memory(preset: str, sets: list[str]) -> list[str]:
                     f"burnin={steps // 5}", "n_train=20", "samples_per_run=20", "entries_per_sample=8000",
                     "init_samples=1"]
             prep, net, state, _ = neurosims_network(preset, long, Path(cache))
-            ours = memory_of(lambda: {"run_mib": compiled_run_peak_mib(lambda: neurosims_training(prep, net, state, 1))})
+            ours = memory_of(lambda: {"run_mib": compiled_run_peak_mib(
+                lambda: neurosims_training(prep, net, state, 1))})
             frames, target = authors_inputs(net, list(net.training_samples(1))[:2])
             theirs = memory_of(lambda: authors_training(net, state, frames, target, batch=1))
             lines.append(f"{steps:16d} {ours['run_mib']:18.1f} {ours['peak_mib'] - ours['before_mib']:17.0f} "

@@ -70,8 +70,8 @@ class Config:
             raise ValueError("hidden must list at least one layer size >= 1")
         if self.lr_drop_factor < 1:
             raise ValueError("lr_drop_factor must be at least 1 (1: no drop)")
-        for name in ("epochs", "lr_drop_interval", "samples_per_run", "entries_per_sample", "init_samples", "n_checkpoints",
-                     "downsample"):
+        for name in ("epochs", "lr_drop_interval", "samples_per_run", "entries_per_sample", "init_samples",
+                     "n_checkpoints", "downsample"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         for name in ("n_train", "n_test"):

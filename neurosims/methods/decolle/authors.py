@@ -1,6 +1,7 @@
 """The DECOLLE authors' own code (PyPI `decolle` 0.2, PyTorch) run on a given dense network,
 for neurosims to be held to: `LenetDECOLLE` with dense layers only, its `LIFLayer`s,
-`DECOLLELoss` with smooth-L1 local losses (and its regularisers where reg_l > 0), `torch.optim.Adamax`, trained by the authors'
+`DECOLLELoss` with smooth-L1 local losses (and its regularisers where reg_l > 0),
+`torch.optim.Adamax`, trained by the authors'
 `decolle.utils.train` (online updates after the burn-in), in float64 so that the comparison
 shows neurosims' own rounding, not float32's.
 

@@ -13,9 +13,9 @@ Groups and links of layer l (models in equations/):
     activity{l} the layer's mean sigmoid(U) for Eq. 9's regulariser (neurons/layer_activity),
                summed from the layer (activity{l}_in) and sent back to it (activity{l}_out)
 Within a step: the events, then for l = 0, 1, ...: link, traces, U_ff summed, the neurons;
-then at the end of the step the layers' activity, the readouts, their errors fed back, the rule; the optimizer
-applies the step's gradient at the start of the next (the authors' order: forward, loss,
-backward, optimizer step, every step after the burn-in).
+then at the end of the step the layers' activity, the readouts, their errors fed back, the
+rule; the optimizer applies the step's gradient at the start of the next (the authors' order:
+forward, loss, backward, optimizer step, every step after the burn-in).
 """
 
 from __future__ import annotations

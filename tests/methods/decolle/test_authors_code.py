@@ -1,13 +1,13 @@
-"""neurosims' DECOLLE held to the authors' own code (PyPI decolle 0.2, PyTorch): the same
-2-layer dense network, weights, readouts, time constants, surrogate (the fast sigmoid of their
+"""neurosims' DECOLLE held to the authors' own code (PyPI decolle 0.2, PyTorch): the same 2-layer
+dense network, weights, readouts, time constants, surrogate (the fast sigmoid of their
 LIFLayer), input events and learning rate, two samples of 120 steps with a burn-in of 10 (220
-steps of online learning), without and with the regularisers of Eq. 9 (the second case's
-first layer starts with low biases and large weights: its minimum-activity term acts). Per step, every layer's membrane potential, spikes, readout and
-local loss agree, and so do the weights after, with the authors' code in float64 (their
-decay factors are float32 tensors: the same rounded values are given to neurosims).
-Needs torch and decolle, which the test extra installs (decolle with --no-deps, README): the
-test is skipped only where the decolle package is not installed; one that is installed but
-does not import fails it."""
+steps of online learning), without and with the regularisers of Eq. 9 (the second case's first
+layer starts with low biases and large weights: its minimum-activity term acts). Per step,
+every layer's membrane potential, spikes, readout and local loss agree, and so do the weights
+after, with the authors' code in float64 (their decay factors are float32 tensors: the same
+rounded values are given to neurosims). Needs torch and decolle, which the test extra installs
+(decolle with --no-deps, README): the test is skipped only where the decolle package is not
+installed; one that is installed but does not import fails it."""
 
 import numpy as np
 import pytest
@@ -37,7 +37,8 @@ def import_authors_or_skip():
 def test_neurosims_follows_the_authors_code_step_by_step(reg_l, bias, scale, build_cache):
     authors = import_authors_or_skip()
     rng = np.random.default_rng(11)
-    params = {"reg_l": reg_l, "reg_rate": 3e-3, "min_activity": 0.1, "alpha": float(np.float32(0.9)), "beta": float(np.float32(0.85)), "alpha_rp": 0.65, "w_rp": 1.0,
+    params = {"reg_l": reg_l, "reg_rate": 3e-3, "min_activity": 0.1, "alpha": float(np.float32(0.9)),
+              "beta": float(np.float32(0.85)), "alpha_rp": 0.65, "w_rp": 1.0,
               "boxcar": 0, "p_drop": 0.0, "training": 1, "burnin": BURNIN, "sample_steps": SAMPLE_STEPS,
               "eta": 5e-3, "beta_1": 0.0, "beta_2": 0.95, "epsilon": 1e-8}
     sizes = (N_IN, *HIDDEN)

@@ -1,7 +1,8 @@
 """The DECOLLE network in generated code follows its NumPy reference (the authors' order of
 operations, step by step): a 2-layer dense network, two samples of 80 steps in one run and a
 third in a second run (Adamax's state and the gates carried), learning after a burn-in of 10
-steps, both surrogates, with and without the regularisers of Eq. 9; membrane potentials, spikes, readouts, losses and weights at 1e-6."""
+steps, both surrogates, with and without the regularisers of Eq. 9; membrane potentials,
+spikes, readouts, losses and weights at 1e-6."""
 
 import numpy as np
 import pytest
@@ -16,7 +17,8 @@ N_IN, HIDDEN, CLASSES, SAMPLE_STEPS, BATCH = 30, (12, 8), 4, 80, 2
 
 
 def parameters(boxcar, reg_l=0.0, min_activity=0.1):
-    return {"reg_l": reg_l, "reg_rate": 3e-3, "min_activity": min_activity, "alpha": 0.9, "beta": 0.85, "alpha_rp": 0.65, "w_rp": 1.0, "boxcar": boxcar, "p_drop": 0.0,
+    return {"reg_l": reg_l, "reg_rate": 3e-3, "min_activity": min_activity, "alpha": 0.9, "beta": 0.85,
+            "alpha_rp": 0.65, "w_rp": 1.0, "boxcar": boxcar, "p_drop": 0.0,
             "training": 1, "burnin": 10, "sample_steps": SAMPLE_STEPS, "eta": 1e-2, "beta_1": 0.0, "beta_2": 0.95,
             "epsilon": 1e-8, "run_steps": SAMPLE_STEPS * BATCH}
 
