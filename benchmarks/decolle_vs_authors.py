@@ -75,16 +75,13 @@ def authors_training(net, state, frames, target, batch: int) -> float:
     from neurosims.methods.decolle import authors
 
     torch.set_num_threads(1)
-    _, base_model, _, utils = authors.import_decolle()
+    _, _, _, utils = authors.import_decolle()
     weights, readouts, _, _ = unflatten(state, len(net.shape.hidden))
     params = net.params
     model = authors.network(params, [{k: v.astype(np.float32) for k, v in w.items()} for w in weights],
                             [{k: v.astype(np.float32) for k, v in r.items()} for r in readouts], net.shape.n_in,
                             dropout=params["p_drop"], float64=False)
-    loss = base_model.DECOLLELoss([torch.nn.SmoothL1Loss() for _ in model.LIF_layers], model,
-                                  reg_l=[params["reg_l"]] * len(model.LIF_layers))
-    opt = torch.optim.Adamax(model.get_trainable_parameters(), lr=params["eta"],
-                             betas=(params["beta_1"], params["beta_2"]), eps=params["epsilon"])
+    loss, opt = authors.loss_and_optimizer(params, model)
     n = len(frames) // batch * batch
     batches = [(frames[k:k + batch], target[k:k + batch]) for k in range(0, n, batch)]
     started = time.perf_counter()

@@ -53,29 +53,32 @@ def network(params: dict, weights: list[dict], readouts: list[dict], n_in: int, 
     return net
 
 
+def loss_and_optimizer(params: dict, net):
+    """The authors' DECOLLELoss (smooth L1 per layer, the regularisers' reg_l) and
+    torch.optim.Adamax on `net`, with these parameters."""
+    torch, base_model, _, _ = import_decolle()
+    loss = base_model.DECOLLELoss([torch.nn.SmoothL1Loss() for _ in net.LIF_layers], net,
+                                  reg_l=[params.get("reg_l", 0.0)] * len(net.LIF_layers))
+    opt = torch.optim.Adamax(net.get_trainable_parameters(), lr=params["eta"],
+                             betas=(params["beta_1"], params["beta_2"]), eps=params["epsilon"])
+    return loss, opt
+
+
 def train(params: dict, weights: list[dict], readouts: list[dict], frames: np.ndarray, labels: np.ndarray,
           sample_steps: int) -> dict:
     """Each sample (frames: (samples*sample_steps, n_in)) run and learned as the authors' train()
     does it, step by step: per layer U, S, the readout r and the local loss at every step after
     each sample's burn-in, and the weights after. The same samples through the authors'
     `utils.train` give `weights_by_utils_train`."""
-    torch, base_model, _, utils = import_decolle()
+    torch, _, _, utils = import_decolle()
     burnin = int(params["burnin"])
     n_in, n_classes = frames.shape[1], len(readouts[0]["b"])
     data = torch.tensor(frames.reshape(-1, sample_steps, n_in, 1))[:, None]  # (samples, batch 1, T, n_in, 1)
     target = torch.zeros((len(labels), 1, sample_steps, n_classes), dtype=torch.float64)
     for k, label in enumerate(labels):
         target[k, 0, :, int(label)] = 1
-
-    def parts(net):
-        loss = base_model.DECOLLELoss([torch.nn.SmoothL1Loss() for _ in net.LIF_layers], net,
-                                      reg_l=[params.get("reg_l", 0.0)] * len(net.LIF_layers))
-        opt = torch.optim.Adamax(net.get_trainable_parameters(), lr=params["eta"],
-                                 betas=(params["beta_1"], params["beta_2"]), eps=params["epsilon"])
-        return loss, opt
-
     net = network(params, weights, readouts, n_in)
-    decolle_loss, opt = parts(net)
+    decolle_loss, opt = loss_and_optimizer(params, net)
     record = {name: [[] for _ in weights] for name in ("U", "S", "r", "loss")}
     net.train()
     for sample in range(len(labels)):
@@ -96,7 +99,7 @@ def train(params: dict, weights: list[dict], readouts: list[dict], frames: np.nd
     result["weights"] = _weights(net)
     # the same samples through the authors' training function
     again = network(params, weights, readouts, n_in)
-    loss_again, opt_again = parts(again)
+    loss_again, opt_again = loss_and_optimizer(params, again)
     utils.train(list(zip(data, target)), loss_again, again, opt_again, 0, burnin, online_update=True)
     result["weights_by_utils_train"] = _weights(again)
     return result
