@@ -40,3 +40,16 @@ def test_bad_data_is_one_line_before_compiling_and_writes_nothing(data, message,
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert not (tmp_path / "run").exists()
     assert (sorted(build_cache.glob("*")) if build_cache.exists() else []) == builds
+
+
+def test_learning_rate_drops_as_the_authors_schedule():
+    """lr_drop_factor every lr_drop_interval epochs, counted in the epoch's compiled runs (the
+    tiny preset: 40 samples in runs of 10, four runs per epoch)."""
+    from neurosims.experiment import prepare
+
+    prep = prepare("decolle", "tiny", ["epochs=5", "lr_drop_interval=2", "lr_drop_factor=4"])
+    net = prep.network(None, seed=0)  # the schedule needs the data's size, not a simulator
+    eta = prep.params["eta"]
+    assert net.runs_per_epoch() == 4
+    rates = [net.learning_rate(chunk) for chunk in range(1, 21)]
+    assert rates == [eta] * 8 + [eta / 4] * 8 + [eta / 16] * 4
