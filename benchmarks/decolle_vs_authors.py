@@ -1,7 +1,7 @@
 """DECOLLE in neurosims against the authors' own code (PyPI decolle 0.2, PyTorch), on the same
 machine, in one run.
 
-1. Training time per sample: the same dense network (the preset's sizes, weights, readouts,
+1. Training time per sample: the same network (the preset's layers, dense or convolution, weights, readouts,
    dropout 0.5, Adamax, online updates at every step after the burn-in) on the same
    digits-saccades training samples. neurosims: the compiled network, one run of
    `samples_per_run` samples after another (the build is timed apart). The authors' code:
@@ -32,6 +32,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from neurosims.experiment import prepare  # noqa: E402
+from neurosims.methods.decolle import network as decolle  # noqa: E402
 from neurosims.simulators import open_simulator  # noqa: E402
 
 AUTHORS_BATCH = 72  # decolle-public scripts/parameters/params_nmnist.yml (batch_size 72)
@@ -56,10 +57,17 @@ def neurosims_training(prep, net, state, runs: int) -> tuple[float, list[int]]:
     return (time.perf_counter() - started) / len(samples), samples
 
 
+def authors_input_shape(shape) -> tuple:
+    """The input as the authors' LenetDECOLLE takes it: (C, H, W) for convolution layers, else
+    (n_in, 1, 1)."""
+    return tuple(shape.in_shape) if shape.conv else (shape.n_in, 1, 1)
+
+
 def authors_inputs(net, samples: list[int]):
-    """The samples as the authors' code reads them: float32 frames (samples, T, n_in, 1) and
-    one-hot targets (samples, T, classes)."""
-    frames = np.stack([net.sample("train", i)[0].dense() for i in samples]).astype(np.float32)[..., None]
+    """The samples as the authors' code reads them: float32 frames (samples, T, *input shape)
+    and one-hot targets (samples, T, classes)."""
+    frames = np.stack([net.sample("train", i)[0].dense() for i in samples]).astype(np.float32)
+    frames = frames.reshape(*frames.shape[:2], *authors_input_shape(net.shape))
     labels = [net.sample("train", i)[1] for i in samples]
     target = np.zeros((len(samples), frames.shape[1], net.shape.n_classes), dtype=np.float32)
     for k, label in enumerate(labels):
@@ -76,11 +84,11 @@ def authors_training(net, state, frames, target, batch: int) -> float:
 
     torch.set_num_threads(1)
     _, _, _, utils = authors.import_decolle()
-    weights, readouts, _, _ = unflatten(state, len(net.shape.hidden))
+    weights, readouts, _, _ = unflatten(state, net.shape.n_layers)
     params = net.params
     model = authors.network(params, [{k: v.astype(np.float32) for k, v in w.items()} for w in weights],
-                            [{k: v.astype(np.float32) for k, v in r.items()} for r in readouts], net.shape.n_in,
-                            dropout=params["p_drop"], float64=False)
+                            [{k: v.astype(np.float32) for k, v in r.items()} for r in readouts],
+                            authors_input_shape(net.shape), net.shape.conv, dropout=params["p_drop"], float64=False)
     loss, opt = authors.loss_and_optimizer(params, model)
     n = len(frames) // batch * batch
     batches = [(frames[k:k + batch], target[k:k + batch]) for k in range(0, n, batch)]
@@ -96,11 +104,13 @@ def speed(preset: str, sets: list[str], runs: int) -> list[str]:
     frames, target = authors_inputs(net, samples)
     one = authors_training(net, state, frames[:max(8, len(frames) // 4)], target, batch=1)
     repeat = int(np.ceil(2 * AUTHORS_BATCH / len(frames)))  # two full batches of the authors' size
-    batched = authors_training(net, state, np.tile(frames, (repeat, 1, 1, 1)), np.tile(target, (repeat, 1, 1)),
-                               batch=AUTHORS_BATCH)
+    batched = authors_training(net, state, np.tile(frames, (repeat,) + (1,) * (frames.ndim - 1)),
+                               np.tile(target, (repeat, 1, 1)), batch=AUTHORS_BATCH)
     shape = net.shape
-    synapses = sum(a * b for a, b in zip(shape.sizes[:-1], shape.sizes[1:]))
-    lines = [f"network {'-'.join(map(str, shape.sizes))} ({synapses:,} plastic weights), "
+    weights = sum(v.size for k, v in state.items() if k[0] in "Wb" and k[1:].isdigit())
+    taps = sum(len(decolle.conv_taps(m[0], c)[0]) for m, c in zip(shape.maps(), shape.conv))
+    taps += sum(a * b for a, b in zip(shape.sizes[len(shape.conv):-1], shape.sizes[len(shape.conv) + 1:]))
+    lines = [f"network {'-'.join(map(str, shape.sizes))} ({weights:,} plastic weights, {taps:,} synapses), "
              f"{shape.sample_steps} steps per sample, preset {preset} {' '.join(sets)}".rstrip(),
              f"{'way':44s} {'ms/sample':>10s} {'vs neurosims':>13s}",
              f"{'neurosims standalone (build %.1f s apart)' % build_s:44s} {ours * 1e3:10.1f} {1.0:12.1f}x"]

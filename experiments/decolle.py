@@ -3,8 +3,9 @@
 Layers of LIF neurons, each trained online, at every time step after a burn-in, by the
 gradient of its own local loss: a fixed random readout of the layer's spikes against the
 one-hot label (smooth L1), through the surrogate derivative and the presynaptic traces only;
-no gradient crosses layers or time steps. Adamax with betas (0, 0.95). Dense layers here
-(the paper's convolutional networks are issue 16).
+no gradient crosses layers or time steps. Adamax with betas (0, 0.95). Convolution layers
+(`conv`: channels per layer, shared weights; stride 1, `padding` zeros, 2x2 max pooling where
+`pool` says 2, spikes after pooling), then dense layers (`hidden`).
 
 Data (`--set data=...`, neurosims/data/): digits-saccades (default; scikit-learn's digits
 recorded like N-MNIST and read by the N-MNIST reader), braille (the real tactile
@@ -20,9 +21,10 @@ compiled run of `samples_per_run` samples. Test: per layer, the most common per-
 of the readout after the burn-in (the authors' test), on held-out samples.
 
 Models (equations/): event_stream, decolle_traces, bias_unit (inputs), decolle_lif,
-decolle_readout (neurons), decolle_dense, spike_link, local_readout, readout_error_feedback
-(synapses), decolle_local (rule), adamax (optimizer). NumPy reference:
-neurosims/methods/decolle/reference.py.
+decolle_lif_pooled, decolle_max_pool, decolle_readout, layer_activity (neurons),
+decolle_dense, decolle_conv, spike_link, local_readout, readout_error_feedback, activity_sum,
+activity_feedback (synapses), decolle_local, decolle_local_shared (rules), adamax
+(optimizer). NumPy reference: neurosims/methods/decolle/reference.py.
 """
 
 from __future__ import annotations
@@ -48,7 +50,11 @@ PARAMS_NMNIST = "decolle-public scripts/parameters/params_nmnist.yml"
 @dataclass(frozen=True)
 class Config:
     data: str = "digits-saccades"  # NAME or NAME:PATH (neurosims/data)
-    hidden: tuple = (200, 200)  # neurons per layer
+    conv: tuple = ()  # channels per convolution layer (the first layers)
+    kernel_size: int = 7  # of every convolution layer (params_nmnist.yml: 7)
+    padding: int = -1  # zeros on each side of a convolution's input (-1: (kernel_size-1)/2, the authors' code)
+    pool: tuple = ()  # per convolution layer: 1 (none) or 2 (2x2 max pooling); () none
+    hidden: tuple = (200, 200)  # neurons per dense layer (after the convolution layers)
     dt: Quantity = quantity(1 * ms)
     sample_duration: Quantity = quantity(0 * ms)  # 0: the data's own (N-MNIST-like: the authors' 300 ms)
     first_saccade: bool = False  # N-MNIST-like data: the first 100 ms only (other data: no effect)
@@ -66,8 +72,14 @@ class Config:
 
     def __post_init__(self):
         parse_spec(self.data)
-        if not self.hidden or any(int(n) < 1 for n in self.hidden):
-            raise ValueError("hidden must list at least one layer size >= 1")
+        if not (self.hidden or self.conv) or any(int(n) != n or n < 1 for n in (*self.conv, *self.hidden)):
+            raise ValueError("conv and hidden must list at least one layer, every size a whole number >= 1")
+        if self.pool and len(self.pool) != len(self.conv):
+            raise ValueError(f"pool has {len(self.pool)} entries, conv {len(self.conv)} layers: give one per layer")
+        if any(p not in (1, 2) for p in self.pool):
+            raise ValueError("pool entries must be 1 (none) or 2 (2x2 max pooling)")
+        if self.kernel_size < 1 or self.padding < -1:
+            raise ValueError("kernel_size must be at least 1 and padding -1 (the authors') or more")
         if self.lr_drop_factor < 1:
             raise ValueError("lr_drop_factor must be at least 1 (1: no drop)")
         for name in ("epochs", "lr_drop_interval", "samples_per_run", "entries_per_sample", "init_samples",
@@ -82,6 +94,21 @@ class Config:
         if self.steps < 2:
             raise ValueError("a sample must last at least two time steps")
         sensor_size(self.data, self.downsample)
+        if self.conv:
+            for l, (_, neurons, pooled) in enumerate(conv_shape(self).maps()):
+                if min(neurons[1:]) < 1 or min(pooled[1:]) < 1:
+                    raise ValueError(f"convolution layer {l + 1} has no neurons left ({neurons[1]}x{neurons[2]} "
+                                     f"before pooling): the input is too small for kernel_size and padding")
+
+    @property
+    def conv_layers(self) -> tuple:
+        pools = self.pool or (1,) * len(self.conv)
+        pad = (self.kernel_size - 1) // 2 if self.padding == -1 else self.padding
+        return tuple(decolle.Conv(int(c), self.kernel_size, pad, int(p)) for c, p in zip(self.conv, pools))
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.conv) + len(self.hidden)
 
     @property
     def duration_us(self) -> float:
@@ -106,6 +133,27 @@ PRESETS = {
                       dict(SMALL, epochs=10, lr_drop_interval=4, n_checkpoints=8)),
     "paper": Preset("the authors' N-MNIST protocol (params_nmnist.yml): 32x32, 300 steps, burn-in 60, 100 epochs, "
                     "the learning rate divided by 5 every 30 (dense layers)", dict(epochs=100)),
+    "conv-quick": Preset("a small convolution network (8-16 channels, 5x5 kernels, 2x2 pooling after each) on "
+                         "digits-saccades at 16x16, first saccade, 300 samples",
+                         dict(SMALL, conv=(8, 16), kernel_size=5, pool=(2, 2), hidden=(), n_train=300, n_test=100,
+                              epochs=1, samples_per_run=20, n_checkpoints=3)),
+    "conv": Preset("digits-saccades at 16x16, first saccade, convolution layers of 16-32-32 channels (5x5 kernels, "
+                   "2x2 pooling after the first and the last, as the paper's), 3 epochs, the learning rate divided "
+                   "by 5 after 2",
+                   dict(SMALL, conv=(16, 32, 32), kernel_size=5, pool=(2, 1, 2), hidden=(), epochs=3,
+                        lr_drop_interval=2, n_checkpoints=6)),
+    "nmnist-conv": Preset("the paper's N-MNIST network and protocol (params_nmnist.yml): 32x32 input, convolution "
+                          "layers of 64-128-128 channels with 7x7 kernels, 2x2 pooling after the first and the last, "
+                          "a dense layer of 10, 300 steps, burn-in 60, 100 epochs (--set data=nmnist:DIR)",
+                          dict(conv=(64, 128, 128), kernel_size=7, pool=(2, 1, 2), hidden=(10,), epochs=100)),
+    "dvsgesture-conv": Preset(
+        "the paper's DVSGesture network and protocol (params_dvsgestures_torchneuromorphic.yml): 32x32 input, "
+        "convolution layers of 64-128-128 channels with 7x7 kernels, 2x2 pooling after the first and the last, "
+        "500 ms samples, burn-in 100, 200 epochs (--set data=dvsgesture:DIR)",
+        dict(conv=(64, 128, 128), kernel_size=7, pool=(2, 1, 2), hidden=(), epochs=200,
+             sample_duration=quantity(500 * ms), lc_ampl=2.0, entries_per_sample=60000,
+             burnin=Setting(100, "decolle-public params_dvsgestures_torchneuromorphic.yml (burnin_steps 100)"),
+             eta=Setting(3.6e-4, "decolle-public params_dvsgestures_torchneuromorphic.yml (learning_rate 3.6e-4)"))),
 }
 
 
@@ -116,7 +164,15 @@ def shape(config: Config, samples: int | None = None, record_state: bool = False
     return decolle.Shape(n_in=width * height * polarities, hidden=tuple(int(n) for n in config.hidden),
                          n_classes=N_CLASSES[parse_spec(config.data)[0]], sample_steps=config.steps,
                          batch=samples, capacity=samples * config.entries_per_sample, dt=float(config.dt),
-                         record_state=record_state, learning=learning)
+                         record_state=record_state, learning=learning, in_shape=(polarities, height, width),
+                         conv=config.conv_layers)
+
+
+def conv_shape(config: Config) -> decolle.Shape:
+    """The geometry of the network (its maps), before the data is opened."""
+    width, height, polarities = sensor_size(config.data, config.downsample)
+    return decolle.Shape(width * height * polarities, (), 1, 1, 1, 1, 1.0, in_shape=(polarities, height, width),
+                         conv=config.conv_layers)
 
 
 class Network:
@@ -187,7 +243,7 @@ class Network:
         samples = [self.sample(split, i) for i in indices]
         labels = np.array([label for _, label in samples], dtype=float)
         events, timed = event_run_values(pack([s for s, _ in samples], shape_.capacity), "inputs")
-        weights, readouts, optimizer, gates = unflatten(state, len(shape_.hidden))
+        weights, readouts, optimizer, gates = unflatten(state, shape_.n_layers)
         params = dict(self.params, training=float(training), eta=(self.params["eta"] if eta is None else eta))
         if not training:
             params |= {"eta": 0.0}
@@ -219,14 +275,21 @@ def unflatten(state: dict, n_layers: int):
 
 def initial_weights(net: Network) -> dict:
     """The authors' initialisation: readouts uniform +-lc_ampl/sqrt(fan-in) (weights and bias),
-    layer weights orthogonal with zero bias, then LSUV: each layer's weights scaled to var(U) = 1
-    and its bias moved by half the mean of U, until |var - 1| <= 0.1 and |mean| <= 0.2, with
-    U measured by the NumPy reference on `init_samples` training samples."""
+    dense layers' weights orthogonal, convolution kernels uniform +-1/sqrt(fan-in) (torch's
+    Conv2d default), zero biases, then LSUV: each layer's weights scaled to var(U) = 1 and its
+    bias moved by half the mean of U, until |var - 1| <= 0.1 and |mean| <= 0.2, with U (after
+    pooling) measured by the NumPy reference on `init_samples` training samples."""
     config, shape_ = net.config, net.shape
     rng = np.random.default_rng([net.seed, 2])
     readouts = [{"G": rng.uniform(-1, 1, (shape_.n_classes, n)) * config.lc_ampl / np.sqrt(n),
-                 "b": rng.uniform(-1, 1, shape_.n_classes) * config.lc_ampl / np.sqrt(n)} for n in shape_.hidden]
-    weights = [{"W": _orthogonal(rng, n, m), "b": np.zeros(n)} for m, n in zip(shape_.sizes[:-1], shape_.sizes[1:])]
+                 "b": rng.uniform(-1, 1, shape_.n_classes) * config.lc_ampl / np.sqrt(n)} for n in shape_.sizes[1:]]
+    weights = []
+    for (c_in, _, _), c in zip((m[0] for m in shape_.maps()), shape_.conv):
+        fan_in = c_in * c.kernel ** 2
+        weights.append({"W": rng.uniform(-1, 1, (c.channels, c_in, c.kernel, c.kernel)) / np.sqrt(fan_in),
+                        "b": np.zeros(c.channels)})
+    dense_sizes = shape_.sizes[len(shape_.conv):]
+    weights += [{"W": _orthogonal(rng, n, m), "b": np.zeros(n)} for m, n in zip(dense_sizes[:-1], dense_sizes[1:])]
     samples = [net.sample("train", i) for i in net.train_index[:config.init_samples]]
     frames = np.concatenate([s.dense() for s, _ in samples])
     labels = np.array([label for _, label in samples])
@@ -234,7 +297,7 @@ def initial_weights(net: Network) -> dict:
     burnin = int(params["burnin"])
     after = (np.arange(len(frames)) % config.steps) >= burnin
     for _ in range(50):
-        u = reference.run(params, weights, readouts, frames, labels)["U"]
+        u = reference.run(params, weights, readouts, frames, labels, in_shape=shape_.in_shape, conv=shape_.conv)["U"]
         done = True
         for w, ul in zip(weights, u):
             var, mean = float(np.var(ul[after])), float(np.mean(ul[after]))
@@ -266,7 +329,7 @@ def predictions(r: np.ndarray, samples: int, steps: int, burnin: int) -> np.ndar
 
 def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
     """Test accuracy, local loss and firing rate of every layer on the held-out samples."""
-    config, n_layers = net.config, len(net.shape.hidden)
+    config, n_layers = net.config, net.shape.n_layers
     burnin, batch = int(net.params["burnin"]), config.samples_per_run
     predicted = [[] for _ in range(n_layers)]
     losses, counts, labels = np.zeros(n_layers), np.zeros(n_layers), []
@@ -280,14 +343,14 @@ def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
             predicted[l] += list(predictions(r, len(indices), config.steps, burnin))
             loss = out[f"readout{l}_record.loss"].sum(axis=1).reshape(batch, config.steps)[:len(indices), burnin:]
             losses[l] += loss.sum()
-            counts[l] += float(np.sum(out[f"layer{l}.count"])) * len(indices) / batch
+            counts[l] += float(np.sum(out[f"{net.shape.output_group(l)}.count"])) * len(indices) / batch
     labels = np.array(labels)
     n = len(labels)
     result = {}
     for l in range(n_layers):
         result[f"accuracy_{l}"] = float(np.mean(np.array(predicted[l]) == labels))
         result[f"loss_{l}"] = float(losses[l] / (n * (config.steps - burnin)))
-        result[f"rate_{l}"] = float(counts[l] / (n * config.steps * float(config.dt) * net.shape.hidden[l]))
+        result[f"rate_{l}"] = float(counts[l] / (n * config.steps * float(config.dt) * net.shape.sizes[l + 1]))
     top = np.array(predicted[-1])
     confusion = np.zeros((net.shape.n_classes, net.shape.n_classes), dtype=int)
     np.add.at(confusion, (labels, top), 1)
@@ -301,7 +364,7 @@ def raster(net: Network, state: dict) -> dict:
     that records its state, built beside the training one)."""
     _, out = net.run(state, "test", net.test_index[:1], training=False, record_state=True)
     arrays = {"dt": np.array(float(net.config.dt)), "label": np.array(net.sample("test", net.test_index[0])[1])}
-    for l in range(len(net.shape.hidden)):
+    for l in range(net.shape.n_layers):
         arrays[f"spikes_{l}"] = out[f"layer{l}_record.S"]
         arrays[f"readout_{l}"] = out[f"readout{l}_record.r"]
     arrays["input"] = net.sample("test", net.test_index[0])[0].dense()

@@ -54,6 +54,8 @@ class Config:
         for name in ("n_inputs", "n_neurons", "n_readouts", "iterations", "iterations_per_run", "n_checkpoints"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        if not self.periods or min(self.periods) <= 0:
+            raise ValueError("periods must list at least one period (in steps) > 0")
         if self.iterations % self.iterations_per_run:
             raise ValueError(f"iterations ({self.iterations}) must be a multiple of iterations_per_run "
                              f"({self.iterations_per_run})")

@@ -40,7 +40,7 @@ from brian2 import Equations, Quantity
 from neurosims.errors import NeurosimsError
 from neurosims.models.model import CODE_FIELDS, KINDS, Model, Parameter, combine, structure
 from neurosims.models.schedule import make_group, make_synapses
-from neurosims.models.units import brian_error_message
+from neurosims.models.units import brian_error_message, unit_string
 
 def load_roles(defaults: dict[str, str], overrides: dict[str, str] | None, experiment: str) -> dict[str, Model]:
     """The model of each role of an experiment: the library's default, or the user's file
@@ -327,6 +327,7 @@ def check_units(model: Model) -> None:
                                 codeobj_class=_numpy_codeobject())
             syn.connect()
             objects += [pre, post, syn]
+        objects += _link_stubs(objects[-1], namespace)
         Network(*objects).run(0 * ms)
     except Exception as err:
         raise NeurosimsError(f"{model.path}: {brian_error_message(err)}") from None
@@ -334,6 +335,21 @@ def check_units(model: Model) -> None:
 
 
 _PASSED_UNIT_CHECK: set[str] = set()
+
+
+def _link_stubs(group, namespace) -> list:
+    """A stub group for each linked variable of `group` (what an experiment links it to), of
+    the variable's unit, linked to it."""
+    from brian2 import NeuronGroup, linked_var
+
+    stubs = []
+    for eq in group.equations.values():
+        if "linked" in eq.flags:
+            stub = NeuronGroup(len(group), f"{eq.varname} : {unit_string(1 * eq.unit)}",
+                               namespace=namespace, codeobj_class=_numpy_codeobject())
+            setattr(group, eq.varname, linked_var(stub, eq.varname))
+            stubs.append(stub)
+    return stubs
 
 
 def _numpy_codeobject():

@@ -93,7 +93,7 @@ class Model:
         }
         return dataclasses.replace(
             self,
-            equations=str(Equations(self.equations, **names)) if self.equations.strip() else "",
+            equations=equations_text(Equations(self.equations, **names)) if self.equations.strip() else "",
             parameters=params,
             **{f.lower(): sub(getattr(self, f.lower())) for f in CODE_FIELDS},
             pre=sub(self.pre),
@@ -109,6 +109,18 @@ class Model:
             if text.strip():
                 defined |= set(Equations(text).names)
         return defined
+
+
+def equations_text(equations: Equations) -> str:
+    """Equations as text that parses back to the same equations: Brian2's str() writes an
+    integer or boolean variable's type as its unit, 1, and so loses it."""
+    lines = []
+    for eq in equations.ordered:
+        line = str(eq)
+        if eq.var_type in ("integer", "boolean"):
+            line = line.replace(f"{eq.varname} : 1", f"{eq.varname} : {eq.var_type}", 1)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def first_sentence(text: str) -> str:

@@ -4,15 +4,18 @@ groups and synapses that run models by it.
 A time step runs the rows of `STEP` from top to bottom. Each row is a slot of Brian2's clock
 (start, groups, thresholds, synapses, resets, end) and an order within it; the fields of
 neuron and input models run in neuron groups ("group"), those of synapse, plasticity and
-optimizer models in the synapses they are composed into ("synapses"). Code that runs once
-per trial (NEW_SEQUENCE), per weight update (ON_UPDATE) or per window of steps
-(EVERY_WINDOW) runs in the first step of each, t = 0 included; the experiment gives those
-periods. `neurosims models show` prints the row of every field a model uses, and
+optimizer models in the synapses they are composed into ("synapses"); an optimizer of shared
+weights runs its ON_UPDATE code in the weight group instead (make_weight_group), at the same
+row. Code that runs once per trial (NEW_SEQUENCE), per weight update (ON_UPDATE) or per window
+of steps (EVERY_WINDOW) runs in the first step of each, t = 0 included; the experiment gives
+those periods. `neurosims models show` prints the row of every field a model uses, and
 tests/models/test_schedule.py runs one network with every field and checks this order.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -103,11 +106,12 @@ def _code(model: Model, field_name: str) -> str | None:
 
 
 def make_group(model: Model, n: int, name: str, namespace: dict, sequence=None, window=None,
-               per_step_order: int = 0, **kwargs):
+               per_step_order: int = 0, end_of_step_order: int = 0, **kwargs):
     """A NeuronGroup running a neuron or input model, with an explicit namespace.
     `sequence`: the duration of one trial, for models with NEW_SEQUENCE code; `window`: the
-    period of EVERY_WINDOW code; `per_step_order`: added to the order of its PER_STEP code, for
-    groups an experiment chains within a step (the layers of a feedforward network)."""
+    period of EVERY_WINDOW code; `per_step_order` and `end_of_step_order`: added to the order of
+    its PER_STEP and END_OF_STEP code, for groups an experiment chains within a step (the layers
+    of a feedforward network, a group that reads what synapses summed at the end of the step)."""
     from brian2 import NeuronGroup
 
     if model.kind not in ("neuron", "input"):
@@ -116,7 +120,30 @@ def make_group(model: Model, n: int, name: str, namespace: dict, sequence=None, 
         group = NeuronGroup(n, model.brian_equations(), threshold=model.threshold, reset=model.reset,
                             refractory=model.refractory or False, name=name, namespace=namespace,
                             **kwargs)
-    _schedule(group, model, name, "group", {"sequence": sequence, "window": window}, per_step_order)
+    _schedule(group, model, name, "group", {"sequence": sequence, "window": window},
+              {"PER_STEP": per_step_order, "END_OF_STEP": end_of_step_order})
+    return group
+
+
+def make_weight_group(optimizer: Model, n: int, name: str, namespace: dict, update_every):
+    """A NeuronGroup of `n` shared weights (a convolution's kernel) running an optimizer: the
+    weights and the optimizer's state once per weight, not once per synapse that reads them
+    (synapses/decolle_conv). What the optimizer reads from a synapse's post group (POST, the
+    gate) is a linked variable here, which the experiment links to that group."""
+    from brian2 import NeuronGroup
+
+    if optimizer.kind != "optimizer":
+        raise NeurosimsError(f"{optimizer.path}: a {optimizer.kind} model is not an optimizer")
+    linked = "\n".join(f"{line.split('#')[0].strip()} (linked)" for line in optimizer.post.splitlines()
+                       if line.split("#")[0].strip())
+    in_group = lambda code: re.sub(r"\b(\w+)_post\b", r"\1", code)  # noqa: E731
+    model = dataclasses.replace(optimizer, kind="neuron", on_update=None,
+                                equations="\n".join((optimizer.synapse, optimizer.equations, linked)))
+    with _naming(optimizer, name):
+        group = NeuronGroup(n, model.brian_equations(), name=name, namespace=namespace)
+        row = next(r for r in STEP if r.name == "ON_UPDATE")
+        group.run_regularly(in_group(optimizer.on_update), dt=update_every, when=row.when, order=row.order,
+                            name=f"{name}_on_update")
     return group
 
 
@@ -148,15 +175,18 @@ def make_synapses(model: Model, source, target, name: str, namespace: dict, sequ
     return syn
 
 
-def schedule_summed(synapses, when: str, order: int = 0):
-    """When the summed variables of `synapses` are computed in a step (Brian2 computes them
-    in the groups' slot by default): for an experiment that chains them with its groups' code."""
-    for updater in synapses.summed_updaters.values():
+def schedule_summed(synapses, when: str, order: int = 0, names: tuple[str, ...] | None = None):
+    """When the summed variables of `synapses` (all, or those `names`: "U_ff_post") are computed
+    in a step (Brian2 computes them in the groups' slot by default): for an experiment that
+    chains them with its groups' code."""
+    for name, updater in synapses.summed_updaters.items():
+        if names is not None and name not in names:
+            continue
         updater.when = when
         updater.order = order
 
 
-def _schedule(obj, model: Model, name: str, holder: str, periods: dict, per_step_order: int = 0):
+def _schedule(obj, model: Model, name: str, holder: str, periods: dict, orders: dict | None = None):
     """The model's code that is not integration or an event, each at its row of STEP."""
     with _naming(model, name):
         for row in STEP:
@@ -169,7 +199,7 @@ def _schedule(obj, model: Model, name: str, holder: str, periods: dict, per_step
                 if every is None:
                     raise NeurosimsError(f"{model.path} (group {name}): the model's {row.name} code runs "
                                          f"once per {PERIODIC[row.name]}; the experiment must give it")
-            order = row.order + (per_step_order if row.name == "PER_STEP" else 0)
+            order = row.order + (orders or {}).get(row.name, 0)
             obj.run_regularly(code, dt=every, when=row.when, order=order, name=f"{name}_{row.name.lower()}")
 
 

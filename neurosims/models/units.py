@@ -50,8 +50,8 @@ def checked_value(value, expected, name: str, shown: str | None = None):
         if not isinstance(value, str):
             raise NeurosimsError(f"{name} must be a text, not {shown}")
         return value
-    if isinstance(expected, tuple):  # a tuple of numbers (periods, ...)
-        if not isinstance(value, (list, tuple)) or not value:
+    if isinstance(expected, tuple):  # a tuple of numbers (periods, layer sizes, ...), maybe empty
+        if not isinstance(value, (list, tuple)):
             raise NeurosimsError(f"{name} must be a list of numbers such as [1, 2], not {shown}")
         return tuple(checked_value(v, expected[0] if expected else 0.0, f"{name}[{k}]", repr(v))
                      for k, v in enumerate(value))

@@ -53,3 +53,20 @@ def test_learning_rate_drops_as_the_authors_schedule():
     assert net.runs_per_epoch() == 4
     rates = [net.learning_rate(chunk) for chunk in range(1, 21)]
     assert rates == [eta] * 8 + [eta / 4] * 8 + [eta / 16] * 4
+
+
+def test_the_convolution_preset_learns_the_digits(tmp_path):
+    """conv-quick: two convolution layers (8-16 channels, 5x5 kernels, 2x2 pooling after each)
+    with shared weights, trained online on 300 digits-saccades samples. Measured (seed 0): the
+    top layer's test accuracy 0.12 -> 0.47 on 100 held-out digits (chance 0.1), its local loss
+    falling by a third; the first layer (8 feature maps) stays near chance, as the deeper layer
+    is the better one (the paper's pattern)."""
+    out = tmp_path / "run"
+    neurosims("run", "decolle", "--preset", "conv-quick", "--quiet", "--no-figures", "--out", out)
+    metrics = json.loads((out / "metrics.json").read_text())
+    summary, history = metrics["summary"], metrics["history"]
+    assert summary["samples_trained"] == 300
+    assert summary["accuracy_top_after"] >= 0.3  # 3x chance
+    assert summary["accuracy_top_after"] > summary["accuracy_first_after"] + 0.1
+    assert history[-1]["loss_1"] < 0.8 * history[0]["loss_1"]
+    assert history[-1]["rate_1"] > 1  # the pooled top layer spikes

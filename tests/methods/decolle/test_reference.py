@@ -103,3 +103,53 @@ def test_dropout_is_on_the_readout_path_only(build_cache):
         r = out[f"readout{l}_record.r"]
         np.testing.assert_allclose(r, seen @ readouts[l]["G"].T + readouts[l]["b"], rtol=1e-9, atol=1e-12)
         assert np.abs(r - ref["r"][l]).max() > 0.05
+
+
+IN_SHAPE = (2, 7, 7)
+CONV = (decolle.Conv(3, 3, 1, pool=2), decolle.Conv(4, 3, 0))  # padding 1 then none; 7x7 -> 3x3 -> 1x1
+
+
+# Shared weights in both of Brian2's modes: a convolution network (2x2 pooling that drops the
+# last row and column, a layer without padding) against the NumPy reference over two runs
+# (state carried), with Eq. 9's regularisers acting. Channel 0 of the first kernel starts at
+# zero, so its neurons all hold the same U: the pooling's ties go to the window's first neuron.
+@pytest.mark.parametrize("device", ["runtime", "standalone"])
+def test_convolution_layers_follow_the_numpy_reference(device, build_cache):
+    models = decolle.compose({role: find_model(name) for role, name in decolle.ROLES.items()})
+    n_in = int(np.prod(IN_SHAPE))
+    shape = decolle.Shape(n_in, (), CLASSES, 40, BATCH, capacity=2000, dt=1e-3, record_state=True,
+                          in_shape=IN_SHAPE, conv=CONV)
+    assert shape.sizes == (n_in, 27, 4)
+    sim = open_simulator(decolle.blueprint("decolle-conv-reference-test", shape, models), device, build_cache)
+    rng = np.random.default_rng(8)
+    weights = [{"W": rng.uniform(-1, 1, (3, 2, 3, 3)) * 1.5, "b": rng.uniform(-0.1, 0.1, 3)},
+               {"W": rng.uniform(-1, 1, (4, 3, 3, 3)) * 1.0, "b": rng.uniform(-0.1, 0.1, 4)}]
+    weights[0]["W"][0] = 0
+    start = [{k: v.copy() for k, v in w.items()} for w in weights]
+    readouts = [{"G": rng.uniform(-0.5, 0.5, (CLASSES, n)) / np.sqrt(n), "b": rng.uniform(-0.1, 0.1, CLASSES)}
+                for n in shape.sizes[1:]]
+    params = parameters(0, reg_l=0.3, min_activity=0.6) | {"sample_steps": 40, "run_steps": 40 * BATCH}
+    optimizer, gates, ref_optimizer, ref_gates = decolle.fresh_optimizer(weights), [0.0, 0.0], None, None
+    for run in range(2):
+        batch = [BinnedEvents.from_dense(rng.poisson(0.2, (40, n_in)).astype(float)) for _ in range(BATCH)]
+        labels = rng.integers(0, CLASSES, BATCH)
+        values, timed = event_run_values(pack(batch, shape.capacity), "inputs")
+        values |= decolle.run_values(shape, models, params, weights, readouts, optimizer, gates)
+        out = sim.run(values, timed | {"sample_label": labels.astype(float)}, seed=0)
+        frames = np.concatenate([s.dense() for s in batch])
+        ref = reference.run(params, weights, readouts, frames, labels, ref_optimizer, ref_gates, IN_SHAPE, CONV)
+        for l in range(2):
+            np.testing.assert_allclose(out[f"layer{l}_record.U"], ref["U"][l], rtol=1e-6, atol=1e-9)
+            np.testing.assert_array_equal(out[f"layer{l}_record.S"], ref["S"][l])
+            np.testing.assert_allclose(out[f"readout{l}_record.r"], ref["r"][l], rtol=1e-6, atol=1e-9)
+            assert 0.02 < ref["S"][l].mean() < 0.9
+        weights, optimizer, gates = decolle.state_after(shape, out)
+        for l in range(2):
+            for name in ("W", "b"):
+                np.testing.assert_allclose(weights[l][name], ref["weights"][l][name], rtol=1e-6, atol=1e-12)
+                np.testing.assert_allclose(optimizer[l][name]["g"], ref["optimizer"][l][name]["g"], atol=1e-12)
+        ref_optimizer, ref_gates = ref["optimizer"], ref["gates"]
+        if run == 0:  # the tied channel: equal U in every window at the first step
+            first = out["layer0_record.U"][0].reshape(3, 3, 3)
+            assert np.ptp(first[0]) == 0
+    assert min(np.abs(w["W"] - w0["W"]).max() for w, w0 in zip(weights, start)) > 1e-3  # they learned
