@@ -137,10 +137,9 @@ PRESETS = {
                          "digits-saccades at 16x16, first saccade, 300 samples",
                          dict(SMALL, conv=(8, 16), kernel_size=5, pool=(2, 2), hidden=(), n_train=300, n_test=100,
                               epochs=1, samples_per_run=20, n_checkpoints=3)),
-    "conv": Preset("digits-saccades at 16x16, first saccade, convolution layers of 16-32-32 channels (5x5 kernels, "
-                   "2x2 pooling after the first and the last, as the paper's), 3 epochs, the learning rate divided "
-                   "by 5 after 2",
-                   dict(SMALL, conv=(16, 32, 32), kernel_size=5, pool=(2, 1, 2), hidden=(), epochs=3,
+    "conv": Preset("digits-saccades at 16x16, first saccade, two convolution layers of 16-32 channels (5x5 "
+                   "kernels, 2x2 pooling after each), 6 epochs, the learning rate divided by 5 every 2",
+                   dict(SMALL, conv=(16, 32), kernel_size=5, pool=(2, 2), hidden=(), epochs=6,
                         lr_drop_interval=2, n_checkpoints=6)),
     "nmnist-conv": Preset("the paper's N-MNIST network and protocol (params_nmnist.yml): 32x32 input, convolution "
                           "layers of 64-128-128 channels with 7x7 kernels, 2x2 pooling after the first and the last, "
@@ -151,7 +150,7 @@ PRESETS = {
         "convolution layers of 64-128-128 channels with 7x7 kernels, 2x2 pooling after the first and the last, "
         "500 ms samples, burn-in 100, 200 epochs (--set data=dvsgesture:DIR)",
         dict(conv=(64, 128, 128), kernel_size=7, pool=(2, 1, 2), hidden=(), epochs=200,
-             sample_duration=quantity(500 * ms), lc_ampl=2.0, entries_per_sample=60000,
+             sample_duration=500 * ms, lc_ampl=2.0, entries_per_sample=60000,
              burnin=Setting(100, "decolle-public params_dvsgestures_torchneuromorphic.yml (burnin_steps 100)"),
              eta=Setting(3.6e-4, "decolle-public params_dvsgestures_torchneuromorphic.yml (learning_rate 3.6e-4)"))),
 }

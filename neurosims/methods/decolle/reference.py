@@ -58,7 +58,7 @@ def run(params: dict, weights: list[dict], readouts: list[dict], frames: np.ndar
         optimizer = [{k: {s: a.copy() for s, a in v.items()} for k, v in layer.items()} for layer in optimizer]
     gates = list(gates) if gates is not None else [0.0] * n_layers
     layers = [Layer(w, c) for w, c in zip(weights, list(conv) + [None] * (n_layers - len(conv)))]
-    inputs = [tuple(in_shape or (frames.shape[1],))]
+    inputs = [tuple(in_shape) if conv else (frames.shape[1],)]
     for layer in layers[:-1]:
         inputs.append(layer.output_shape(inputs[-1]))
     outputs = [int(np.prod(layer.output_shape(shape))) for layer, shape in zip(layers, inputs)]
@@ -127,7 +127,7 @@ class Layer:
     def forward(self, w: dict, trace: np.ndarray) -> np.ndarray:
         """W P + b: a matrix product, or a convolution (stride 1, zero padding)."""
         if self.conv is None:
-            return w["W"] @ trace + w["b"]
+            return w["W"] @ trace.ravel() + w["b"]
         return np.tensordot(w["W"], self._windows(trace), axes=([1, 2, 3], [0, 3, 4])) + w["b"][:, None, None]
 
     def pool(self, u: np.ndarray):
@@ -154,5 +154,5 @@ class Layer:
     def gradient(self, delta: np.ndarray, trace: np.ndarray):
         """dL/dW and dL/db from the neurons' dL/dU: delta P^T, or its sum over positions."""
         if self.conv is None:
-            return np.outer(delta, trace), delta
+            return np.outer(delta, trace.ravel()), delta
         return np.tensordot(delta, self._windows(trace), axes=([1, 2], [1, 2])), delta.sum(axis=(1, 2))
