@@ -136,7 +136,7 @@ PRESETS = {
     "conv-quick": Preset("a small convolution network (8-16 channels, 5x5 kernels, 2x2 pooling after each) on "
                          "digits-saccades at 16x16, first saccade, 300 samples",
                          dict(SMALL, conv=(8, 16), kernel_size=5, pool=(2, 2), hidden=(), n_train=300, n_test=100,
-                              epochs=1, samples_per_run=20, n_checkpoints=3)),
+                              epochs=1, samples_per_run=20, n_checkpoints=1)),
     "conv": Preset("digits-saccades at 16x16, first saccade, two convolution layers of 16-32 channels (5x5 "
                    "kernels, 2x2 pooling after each), 6 epochs, the learning rate divided by 5 every 2",
                    dict(SMALL, conv=(16, 32), kernel_size=5, pool=(2, 2), hidden=(), epochs=6,

@@ -153,3 +153,33 @@ def test_convolution_layers_follow_the_numpy_reference(device, build_cache):
             first = out["layer0_record.U"][0].reshape(3, 3, 3)
             assert np.ptp(first[0]) == 0
     assert min(np.abs(w["W"] - w0["W"]).max() for w, w0 in zip(weights, start)) > 1e-3  # they learned
+
+
+def test_convolution_dropout_is_on_the_pooled_readout_path_only(build_cache):
+    """With p_drop = 0.5 and learning off, the pooled layers' U and spikes are the reference's
+    without dropout; only what the readout sees (dS) is dropped and scaled by 2."""
+    models = decolle.compose({role: find_model(name) for role, name in decolle.ROLES.items()})
+    n_in = int(np.prod(IN_SHAPE))
+    shape = decolle.Shape(n_in, (), CLASSES, 40, BATCH, capacity=2000, dt=1e-3, record_state=True,
+                          in_shape=IN_SHAPE, conv=CONV)
+    sim = open_simulator(decolle.blueprint("decolle-conv-reference-test", shape, models), "standalone", build_cache)
+    rng = np.random.default_rng(9)
+    weights = [{"W": rng.uniform(-1, 1, (3, 2, 3, 3)) * 1.5, "b": rng.uniform(-0.1, 0.1, 3)},
+               {"W": rng.uniform(-1, 1, (4, 3, 3, 3)), "b": rng.uniform(-0.1, 0.1, 4)}]
+    readouts = [{"G": rng.uniform(-0.5, 0.5, (CLASSES, n)) / np.sqrt(n), "b": np.zeros(CLASSES)}
+                for n in shape.sizes[1:]]
+    batch = [BinnedEvents.from_dense(rng.poisson(0.2, (40, n_in)).astype(float)) for _ in range(BATCH)]
+    labels = rng.integers(0, CLASSES, BATCH)
+    params = parameters(0) | {"sample_steps": 40, "run_steps": 40 * BATCH, "eta": 0.0}
+    values, timed = event_run_values(pack(batch, shape.capacity), "inputs")
+    values |= decolle.run_values(shape, models, params | {"p_drop": 0.5}, weights, readouts,
+                                 decolle.fresh_optimizer(weights), [0, 0])
+    out = sim.run(values, timed | {"sample_label": labels.astype(float)}, seed=0)
+    frames = np.concatenate([s.dense() for s in batch])
+    ref = reference.run(params, weights, readouts, frames, labels, in_shape=IN_SHAPE, conv=CONV)
+    for l in range(2):
+        np.testing.assert_allclose(out[f"layer{l}_record.U"], ref["U"][l], rtol=1e-9, atol=1e-12)
+        spikes, seen = out[f"layer{l}_record.S"], out[f"layer{l}_record.dS"]
+        np.testing.assert_array_equal(spikes, ref["S"][l])
+        assert set(np.unique(seen[spikes == 1])) == {0.0, 2.0} and not seen[spikes == 0].any()
+        assert abs(float(np.mean(seen[spikes == 1] > 0)) - 0.5) < 0.15
