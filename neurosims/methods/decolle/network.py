@@ -214,29 +214,6 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
             source, link_model = output, models["link"]
         return objects
 
-    def _readout(l, shape, models, output, ns):
-        """The layer's local readout, its error fed back, and its activity (Eq. 9)."""
-        n = len(output)
-        readout = make_group(models["readout"], shape.n_classes, f"readout{l}", ns)
-        forward = make_synapses(models["local_readout"], output, readout, f"readout{l}_in", ns)
-        forward.connect(**all_to_all(n, shape.n_classes))
-        feedback = make_synapses(models["feedback"], readout, output, f"feedback{l}", ns)
-        feedback.connect(**all_to_all(shape.n_classes, n))
-        activity = make_group(models["activity"], 1, f"activity{l}", ns)
-        activity_in = make_synapses(models["activity_sum"], output, activity, f"activity{l}_in", ns)
-        activity_in.connect(**all_to_all(n, 1))
-        activity_out = make_synapses(models["activity_feedback"], activity, output, f"activity{l}_out", ns)
-        activity_out.connect(**all_to_all(1, n))
-        schedule_summed(activity_in, "end", -9)
-        schedule_summed(activity_out, "end", -8)
-        schedule_summed(forward, "end", -5)
-        schedule_summed(feedback, "end", 5)
-        objects = [readout, forward, feedback, activity, activity_in, activity_out]
-        if records_readouts(shape):
-            objects.append(StateMonitor(readout, ["r", "loss"], record=True, when="end", order=20,
-                                        name=f"readout{l}_record"))
-        return objects
-
     layers = range(shape.n_layers)
     plastic = plastic_groups(shape)
     optimizer_state = ("w", *(v for _, v in OPTIMIZER_STATE)) if shape.learning else ("w",)
@@ -262,6 +239,32 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
         sources={group: str(model.path) for group, model in groups_of(models, shape).items()},
         key={"shape": shape.__dict__, "models": {role: structure(m) for role, m in models.items()}},
     )
+
+
+def _readout(l, shape, models, output, ns) -> list:
+    """The layer's local readout, its error fed back, and its activity (Eq. 9)."""
+    from brian2 import StateMonitor
+
+    n = len(output)
+    readout = make_group(models["readout"], shape.n_classes, f"readout{l}", ns)
+    forward = make_synapses(models["local_readout"], output, readout, f"readout{l}_in", ns)
+    forward.connect(**all_to_all(n, shape.n_classes))
+    feedback = make_synapses(models["feedback"], readout, output, f"feedback{l}", ns)
+    feedback.connect(**all_to_all(shape.n_classes, n))
+    activity = make_group(models["activity"], 1, f"activity{l}", ns)
+    activity_in = make_synapses(models["activity_sum"], output, activity, f"activity{l}_in", ns)
+    activity_in.connect(**all_to_all(n, 1))
+    activity_out = make_synapses(models["activity_feedback"], activity, output, f"activity{l}_out", ns)
+    activity_out.connect(**all_to_all(1, n))
+    schedule_summed(activity_in, "end", -9)
+    schedule_summed(activity_out, "end", -8)
+    schedule_summed(forward, "end", -5)
+    schedule_summed(feedback, "end", 5)
+    objects = [readout, forward, feedback, activity, activity_in, activity_out]
+    if records_readouts(shape):
+        objects.append(StateMonitor(readout, ["r", "loss"], record=True, when="end", order=20,
+                                    name=f"readout{l}_record"))
+    return objects
 
 
 def _dense_connections(l, shape, models, traces, bias, layer, ns, every, base) -> list:
