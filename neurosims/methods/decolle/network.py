@@ -408,10 +408,9 @@ def _to_array(shape: Shape, l: int, name: str):
 def _from_array(shape: Shape, l: int, name: str):
     """The inverse of _to_array."""
     if l < len(shape.conv):
-        _, neurons, _ = shape.maps()[l]
-        in_channels = shape.maps()[l][0][0]
-        k = shape.conv[l].kernel
-        dims = (neurons[0], in_channels, k, k) if name == "W" else (neurons[0],)
+        (in_channels, _, _), _, _ = shape.maps()[l]
+        c = shape.conv[l]
+        dims = (c.channels, in_channels, c.kernel, c.kernel) if name == "W" else (c.channels,)
         return lambda a: np.asarray(a).reshape(dims)
     n = shape.neurons[l]
     if name == "W":
