@@ -13,6 +13,7 @@ EXPERIMENTS = {
     "delayed-memory": "neurosims.experiments.delayed_memory",
     "fast-coding": "neurosims.experiments.fast_coding",
     "decolle": "neurosims.experiments.decolle",
+    "erbp": "neurosims.experiments.erbp",
 }
 
 # Experiments with more than one learner (`neurosims run NAME --learner L`); the first is the default.
