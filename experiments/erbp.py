@@ -9,7 +9,8 @@ postsynaptic synaptic current I lies in the boxcar (b_min, b_max): one addition 
 comparisons per synaptic event, no learning in each sample's first 50 ms.
 
 Data (`--data`): digits (default; scikit-learn's digits, real, offline), mnist:DIR (the four
-IDX files a user has downloaded; neurosims/data/images.py).
+IDX files a user has downloaded; neurosims/data/images.py), or event data (digits-saccades,
+braille, nmnist:DIR, ...; neurosims/data), whose events are the data neurons' spikes.
 
 Protocol (the authors' Auryn driver run_classification_mnist_deep_dual.py and Table 2 where
 they apply; HBPNeurorobotics/auryn d7c2e58): dt 0.1 ms; 250 ms per training sample without
@@ -39,7 +40,10 @@ from brian2 import Quantity, ms, mV, volt
 
 from neurosims import plots
 from neurosims.config import Preset, Setting, quantity
-from neurosims.data.images import open_images, parse_image_spec
+from neurosims.data import open_events, parse_spec
+from neurosims.data.events import event_run_values, pack
+from neurosims.data.images import NAMES as IMAGE_DATA
+from neurosims.data.images import open_images
 from neurosims.errors import NeurosimsError
 from neurosims.experiment import Experiment, Schedule
 from neurosims.methods.erbp import network as erbp
@@ -51,7 +55,9 @@ DRIVER = f"{AURYN} experiments/run_classification_mnist_deep_dual.py"
 
 @dataclass(frozen=True)
 class Config:
-    data: str = "digits"  # digits, or mnist:DIR (neurosims/data/images.py)
+    data: str = "digits"  # digits, mnist:DIR (neurosims/data/images.py), or event data (neurosims/data)
+    downsample: int = 1  # camera data: sum blocks of downsample x downsample pixels (other data: no effect)
+    entries_per_sample: int = 20000  # event data: room for a sample's event entries in a run
     hidden: tuple = (100,)  # neurons per hidden layer
     dt: Quantity = quantity(0.1 * ms)  # Auryn's time step (auryn_definitions.cpp)
     train_duration: Quantity = quantity(250 * ms)  # per training sample, no pause (the driver)
@@ -68,10 +74,11 @@ class Config:
     n_checkpoints: int = 8
 
     def __post_init__(self):
-        parse_image_spec(self.data)
+        data_kind(self.data)
         if any(int(n) != n or n < 1 for n in self.hidden):
             raise ValueError("hidden must list whole numbers >= 1 (one per hidden layer; () for none)")
-        for name in ("epochs", "samples_per_run", "n_checkpoints", "rbp_epochs"):
+        for name in ("epochs", "samples_per_run", "n_checkpoints", "rbp_epochs", "downsample",
+                     "entries_per_sample"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         for name in ("n_train", "n_test"):
@@ -100,6 +107,9 @@ PRESETS = {
                    dict(hidden=(200, 200),
                         b_min=Setting(-0.6 * volt, f"{DRIVER} lines 101-102 (gate -0.6)"),
                         b_max=Setting(0.6 * volt, f"{DRIVER} lines 101-102 (gate 0.6)"))),
+    "saccades": Preset("digits-saccades (event data) at 16x16, 512-100-10: the events as the data neurons' spikes, "
+                       "250 ms presentations for training and testing (the recordings last 315 ms), 10 epochs",
+                       dict(data="digits-saccades", downsample=2, hidden=(100,), test_duration=250 * ms, epochs=10)),
     "paper": Preset("the driver's MNIST protocol (--data mnist:DIR): 784-200-200-10, 50,000 samples per epoch "
                     "drawn from the training set, 60 epochs, tested on all test images",
                     dict(hidden=(200, 200), epochs=60, n_train=50000, samples_per_run=200,
@@ -111,11 +121,62 @@ PRESETS = {
 QUANTIZED_RANGE = {"first": 0.75, "hidden": 2.0, "last": 1.0}
 
 
+def data_kind(spec: str) -> str:
+    """"images" or "events": which reader a --data spec goes to (an unknown name is refused)."""
+    from neurosims.data.images import parse_image_spec
+
+    if spec.partition(":")[0] in IMAGE_DATA:
+        parse_image_spec(spec)
+        return "images"
+    try:
+        parse_spec(spec)
+    except NeurosimsError as err:
+        if "unknown data" in str(err):
+            raise NeurosimsError(f"unknown data {spec.partition(':')[0]!r}; erbp reads images (digits, mnist:DIR) "
+                                 f"or event data (braille, digits-saccades, nmnist:DIR, dvsgesture:DIR, shd:DIR)") from None
+        raise
+    return "events"
+
+
+class EventData:
+    """Event data as eRBP reads it: each sample's events binned at dt over the training and
+    the test presentation; as vectors (events per channel, scaled to 0-1 per sample) for the
+    non-spiking comparison."""
+
+    def __init__(self, config: Config):
+        dt_us = float(config.dt) * 1e6
+        self.train_set, self.test_set = (
+            open_events(config.data, dt_us, float(d) * 1e6, downsample=config.downsample)
+            for d in (config.train_duration, config.test_duration))
+        self.pixels, self.n_classes = self.train_set.channels, len(self.train_set.classes)
+        self.train_y, self.test_y = self.train_set.train.labels, self.test_set.test.labels
+        self._vectors = {}
+
+    def samples(self, split: str, indices) -> list:
+        dataset = self.train_set.train if split == "train" else self.test_set.test
+        return [dataset[int(k)][0] for k in indices]
+
+    def vectors(self, split: str, indices) -> np.ndarray:
+        rows = []
+        for k in indices:
+            if (split, int(k)) not in self._vectors:
+                binned = self.samples(split, [k])[0]
+                row = np.bincount(binned.channel, weights=binned.count, minlength=self.pixels)
+                self._vectors[split, int(k)] = row / max(row.max(), 1.0)
+            rows.append(self._vectors[split, int(k)])
+        return np.array(rows)
+
+
+def open_data(config: Config):
+    return open_images(config.data) if data_kind(config.data) == "images" else EventData(config)
+
+
 def shape(config: Config, data, testing: bool = False) -> erbp.Shape:
     duration = config.test_duration if testing else config.train_duration
+    capacity = config.samples_per_run * config.entries_per_sample if isinstance(data, EventData) else 0
     return erbp.Shape(n_pixels=data.pixels, hidden=tuple(int(n) for n in config.hidden), n_classes=data.n_classes,
                       sample_steps=config.steps(duration), batch=config.samples_per_run, dt=float(config.dt),
-                      quantized=config.quantized, record=testing)
+                      quantized=config.quantized, record=testing, event_capacity=capacity)
 
 
 def weight_ranges(n_layers: int) -> list[float]:
@@ -136,16 +197,14 @@ class Network:
     weights, the feedback, the training subset and order)."""
 
     def __init__(self, config: Config, models: dict, params: dict, sim, seed: int):
-        from neurosims.simulators import open_beside
-
         self.config, self.models, self.sim, self.seed = config, models, sim, seed
-        self.data = open_images(config.data)
+        self.data = open_data(config)
         self.params = {k: float(np.asarray(v)) for k, v in params.items()}
         self.params["sample_steps"] = float(config.steps(config.train_duration))
         self.params["quiet_steps"] = float(int(round(self.params["quiet_steps"])))
         self.shape = shape(config, self.data)
         self.test_shape = shape(config, self.data, testing=True)
-        self.tester = open_beside(sim, erbp.blueprint("erbp-test", self.test_shape, models))
+        self._tester = None  # the test network, built beside the training one when first used
         rng = np.random.default_rng([seed, 0])
         n_train = config.n_train or len(self.data.train_y)
         # more samples per epoch than the data has: drawn with replacement (the driver's MNIST epochs)
@@ -187,13 +246,32 @@ class Network:
         return erbp.run_values(shape_, self.models, params, weights, feedback, float(self.config.w_err),
                                self.overrides)
 
+    def tester(self):
+        from neurosims.simulators import open_beside
+
+        if self._tester is None:
+            self._tester = open_beside(self.sim, erbp.blueprint("erbp-test", self.test_shape, self.models))
+        return self._tester
+
+    def inputs(self, split: str, indices) -> np.ndarray:
+        """The samples as vectors 0-1 (images; event data: events per channel, scaled)."""
+        if isinstance(self.data, EventData):
+            return self.data.vectors(split, indices)
+        return getattr(self.data, f"{split}_x")[indices]
+
     def run(self, state: dict, indices, training: bool, seed: int) -> dict:
         """One compiled run of the samples `indices` (training: learning on); its outputs."""
         split = "train" if training else "test"
-        x, y = getattr(self.data, f"{split}_x")[indices], getattr(self.data, f"{split}_y")[indices]
-        sim, shape_ = (self.sim, self.shape) if training else (self.tester, self.test_shape)
+        y = getattr(self.data, f"{split}_y")[indices]
+        sim, shape_ = (self.sim, self.shape) if training else (self.tester(), self.test_shape)
         values = self.values(state, shape_, self.params["eta"] if training else 0.0)
-        return sim.run(values, {"drive": erbp.drive(x, y, self.data.n_classes)}, seed=seed)
+        if shape_.events:
+            events, timed = event_run_values(pack(self.data.samples(split, indices), shape_.event_capacity), "data")
+            values |= events
+            timed["drive"] = erbp.drive(None, y, self.data.n_classes)
+        else:
+            timed = {"drive": erbp.drive(self.inputs(split, indices), y, self.data.n_classes)}
+        return sim.run(values, timed, seed=seed)
 
 
 def initial_state(net: Network) -> dict:
@@ -217,7 +295,8 @@ def train(net: Network, state: dict, chunk: int) -> dict:
     out = net.run(state, indices, training=True, seed=int(np.random.default_rng([net.seed, 3, chunk]).integers(2**31)))
     shape_ = net.shape
     state = dict(state)
-    sources = [out["visible.count"][:shape_.n_pixels]] + [out[f"layer{l}.count"] for l in range(shape_.n_layers - 1)]
+    data_count = out["data.count"] if shape_.events else out["visible.count"][:shape_.n_pixels]
+    sources = [data_count] + [out[f"layer{l}.count"] for l in range(shape_.n_layers - 1)]
     events, updates = state["events"].copy(), state["updates"].copy()
     for l in range(shape_.n_layers):
         state[f"W{l}"] = erbp.synapses_to_weights(out[f"ff{l}.w"], shape_.sizes[l], shape_.sizes[l + 1])
@@ -245,7 +324,8 @@ def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
         share = len(indices) / batch
         counts[:shape_.n_layers] += [float(np.sum(out[f"layer{l}.count"])) * share for l in range(shape_.n_layers)]
         counts[-2] += float(np.sum(out["error.count"])) * share
-        counts[-1] += float(np.sum(out["visible.count"][:shape_.n_pixels])) * share
+        data_count = out["data.count"] if shape_.events else out["visible.count"][:shape_.n_pixels]
+        counts[-1] += float(np.sum(data_count)) * share
         if first == 0:
             arrays = raster(out, shape_, duration)
     labels = net.data.test_y[net.test_index]
@@ -262,7 +342,7 @@ def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
     np.add.at(confusion, (labels, predicted), 1)
     arrays |= {"confusion": confusion, "labels": labels, "predicted": predicted,
                "update_fraction_per_layer": np.divide(updates, events, out=np.zeros_like(events), where=events > 0),
-               "label": np.array(labels[0]), "image": net.data.test_x[net.test_index[0]]}
+               "label": np.array(labels[0]), "image": net.inputs("test", net.test_index[:1])[0]}
     return result, arrays
 
 
@@ -272,16 +352,18 @@ def rbp_test_error(net: Network) -> float:
     from neurosims.methods.erbp import random_backprop
 
     data = net.data
-    result = random_backprop.train(data.train_x[net.train_index], data.train_y[net.train_index],
-                                   data.test_x[net.test_index], data.test_y[net.test_index],
-                                   net.shape.hidden, seed=net.seed, epochs=net.config.rbp_epochs)
+    result = random_backprop.train(net.inputs("train", net.train_index), data.train_y[net.train_index],
+                                   net.inputs("test", net.test_index), data.test_y[net.test_index],
+                                   net.shape.hidden, seed=net.seed, epochs=net.config.rbp_epochs,
+                                   n_classes=data.n_classes)
     return result["test_error"]
 
 
 def raster(out: dict, shape_: erbp.Shape, duration: float) -> dict:
     """The spikes of every group during the first sample of a test run."""
     arrays = {"duration": np.array(duration)}
-    groups = ["visible", *(f"layer{l}" for l in range(shape_.n_layers)), "error"]
+    groups = [*(["data"] if shape_.events else []), "visible", *(f"layer{l}" for l in range(shape_.n_layers)),
+              "error"]
     for g in groups:
         t, i = out[f"{g}_spikes.t"], out[f"{g}_spikes.i"]
         first = t < duration
@@ -305,11 +387,11 @@ class Erbp(Experiment):
         return erbp.compose(loaded)
 
     def check(self, config, params, models):
-        data = open_images(config.data)  # a missing or bad file is refused before compiling
+        data = open_data(config)  # a missing or bad file is refused before compiling
         erbp.blueprint(self.name, shape(config, data), models)
 
     def blueprint(self, config, models, params):
-        return erbp.blueprint(self.name, shape(config, open_images(config.data)), models)
+        return erbp.blueprint(self.name, shape(config, open_data(config)), models)
 
     def network(self, config, models, params, simulator, seed):
         return Network(config, models, params, simulator, seed)
@@ -321,7 +403,7 @@ class Erbp(Experiment):
         return train(net, state, chunk)
 
     def schedule(self, config):
-        n_train = config.n_train or len(open_images(config.data).train_y)
+        n_train = config.n_train or len(open_data(config).train_y)
         total = int(np.ceil(n_train / config.samples_per_run)) * config.epochs
         return Schedule(total, log_spaced_chunks(total, config.n_checkpoints),
                         config.samples_per_run * float(config.train_duration))
@@ -348,8 +430,10 @@ def error_curves(history: list[dict]):
     """Test error and the error neurons' rate against the training samples seen."""
     samples = np.array([h["samples"] for h in history])
     fig, (err, rate) = plots.plt.subplots(1, 2, figsize=(8, 3.2))
-    err.plot(samples, [100 * h["test_error"] for h in history], "o-", ms=3)
+    err.plot(samples, [100 * h["test_error"] for h in history], "o-", ms=3, label="eRBP (spiking)")
+    err.axhline(100 * history[0]["rbp_test_error"], ls="--", color="gray", label="random BP (non-spiking)")
     err.set_ylabel("test error (%)")
+    err.legend(fontsize=7)
     rate.plot(samples, [h["rate_error"] for h in history], "o-", ms=3, color="tab:red")
     rate.set_ylabel("error neurons' rate on held-out samples (Hz)")
     for ax in (err, rate):
@@ -363,7 +447,8 @@ def rasters(arrays: dict):
     """Data, hidden, output and error neurons' spikes for one held-out sample."""
     groups = [k[len("spikes_"):-2] for k in arrays if k.startswith("spikes_") and k.endswith("_t")]
     fig, axes = plots.plt.subplots(len(groups), 1, figsize=(7, 1.5 + 1.4 * len(groups)), sharex=True)
-    names = {"visible": "data + label", "error": "error (+ then -)"}
+    names = {"visible": "label" if "data" in groups else "data + label", "data": "data (events)",
+             "error": "error (+ then -)", groups[-2]: "output"}
     for ax, g in zip(axes, groups):
         ax.plot(arrays[f"spikes_{g}_t"] * 1e3, arrays[f"spikes_{g}_i"], "|", ms=2, color="k")
         ax.set_ylabel(names.get(g, g.replace("layer", "layer ")), fontsize=8)

@@ -21,6 +21,11 @@ from neurosims.errors import NeurosimsError
 from neurosims.simulators import import_brian
 
 
+DATA_HELP = ("data, for the experiments that read it: decolle: braille, digits-saccades, nmnist:DIR, "
+             "dvsgesture:DIR, shd:DIR (DIR in tonic's layout); erbp: digits, mnist:DIR (the four IDX files); "
+             "never downloaded; the same as --set data=SPEC")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -80,9 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="override a config field or model parameter, e.g. eps_r=2e-3 or dt=0.2*ms")
     run.add_argument("--learner", help="the learner, for experiments with several (delayed-memory: eprop, exact)")
-    run.add_argument("--data", metavar="SPEC", help="event data, for the experiments that read it (decolle): braille, digits-saccades, "
-                        "nmnist:DIR, dvsgesture:DIR, shd:DIR (DIR in tonic's layout; never downloaded); "
-                        "the same as --set data=SPEC")
+    run.add_argument("--data", metavar="SPEC", help=DATA_HELP)
     run.add_argument("--seed", type=int, default=0, help="random seed, 0 to 2**32 - 1 (default 0)")
     run.add_argument("--device", default="standalone", choices=["runtime", "standalone"],
                      help="Brian2 runtime mode or compiled C++ (default)")
@@ -132,9 +135,7 @@ def _experiment_arguments(parser):
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a value for every task")
     parser.add_argument("--learner", help="the learner, for experiments with several")
-    parser.add_argument("--data", metavar="SPEC", help="event data, for the experiments that read it (decolle): braille, digits-saccades, "
-                        "nmnist:DIR, dvsgesture:DIR, shd:DIR (DIR in tonic's layout; never downloaded); "
-                        "the same as --set data=SPEC")
+    parser.add_argument("--data", metavar="SPEC", help=DATA_HELP)
     parser.add_argument("--model", action="append", default=[], metavar="ROLE=PATH",
                         help="use your own model file for one role, in every task")
 

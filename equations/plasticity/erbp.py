@@ -1,7 +1,8 @@
 """eRBP: event-driven random back-propagation (Neftci et al. 2017, Eq. 11).
 
 On every presynaptic spike j -> i, in this order (the authors' peRBPConnection):
-    transmit = 1 with probability p_transmit (blank-out; 1 - p_transmit is its probability)
+    transmit = 1 with probability p_transmit (blank-out; 1 - p_transmit is its probability;
+               no random draw where p_transmit is 1)
     if transmitted and past the sample's first quiet_steps and b_min < I_i < b_max:
         w_ij += eta * U_i
     then the spike is transmitted through the new weight (synapses/erbp_feedforward).
@@ -26,7 +27,7 @@ EQUATIONS = """
 updates : 1  # events of this synapse that changed its weight since the run started
 """
 ON_PRE = """
-transmit = int(rand() < p_transmit)
+transmit = int(p_transmit >= 1 or rand() < p_transmit)
 learn = transmit*int((int(t/dt + 0.5) % int(sample_steps)) > quiet_steps)*int(I_post > b_min)*int(I_post < b_max)
 w += learn*eta*U_post
 updates += learn

@@ -22,7 +22,7 @@ EQUATIONS = """
 updates : 1  # events of this synapse that changed its weight since the run started
 """
 ON_PRE = """
-transmit = int(rand() < p_transmit)
+transmit = int(p_transmit >= 1 or rand() < p_transmit)
 window = transmit*int((int(t/dt + 0.5) % int(sample_steps)) > quiet_steps)
 learn = window*int(I_post > b_min)*int(I_post < b_max)
 w_new = w + learn*eta*U_post

@@ -86,7 +86,8 @@ def test_mnist_idx_files_are_read_and_run(tmp_path):
      "{tmp}/m/train-images-idx3-ubyte: the header says (1, 2, 2) (4 bytes), the file holds 1"),
     ({"train-images-idx3-ubyte": bytes([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 7])}, "mnist:{tmp}/m",
      "{tmp}/m: train-labels-idx1-ubyte (or train-labels-idx1-ubyte.gz) not found"),
-    ({}, "digits-saccade", "unknown image data 'digits-saccade'; choose from digits, mnist:DIR"),
+    ({}, "digits-saccade", "unknown data 'digits-saccade'; erbp reads images (digits, mnist:DIR) or event data"),
+    ({}, "nmnist", "--data nmnist needs the folder it is in: --data nmnist:DIR"),
 ])
 def test_bad_data_is_one_line_before_compiling_and_writes_nothing(files, data, message, tmp_path):
     for name, content in files.items():
@@ -97,3 +98,21 @@ def test_bad_data_is_one_line_before_compiling_and_writes_nothing(files, data, m
     assert proc.returncode == 2 and message.format(tmp=tmp_path) in proc.stderr, proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_event_data_drives_the_data_neurons_event_for_event(tmp_path):
+    """digits-saccades at 16x16 (event data): every binned event of a held-out sample is one
+    spike of its data neuron (the measured rate equals the rate counted from the dataset), and
+    the network learns from them (weights change on a share of the events)."""
+    from neurosims.experiment import prepare
+
+    out = tmp_path / "run"
+    sets = ["--set", "downsample=2", "--set", "test_duration=250*ms"]
+    neurosims("run", "erbp", "--preset", "tiny", "--data", "digits-saccades", *sets, "--quiet", "--no-figures",
+              "--out", out)
+    last = json.loads((out / "metrics.json").read_text())["history"][-1]
+    prep = prepare("erbp", "tiny", ["data=digits-saccades", "downsample=2", "test_duration=250*ms"], [])
+    net = prep.network(None, seed=0)
+    entries = sum(len(s.step) for s in net.data.samples("test", net.test_index))
+    assert last["rate_data"] == pytest.approx(entries / (len(net.test_index) * 0.25 * 512), rel=1e-9)
+    assert last["rate_data"] > 1 and 0.1 < last["update_fraction"] < 1

@@ -4,7 +4,9 @@ neurons in positive/negative pairs per class; a batch of samples one after anoth
 their pixels and labels as the visible neurons' drive (one row per sample).
 
 Groups and connections (models in equations/):
-    visible         data neurons (the first n_pixels) and label neurons (inputs/srm0_escape)
+    visible         data neurons (the first n_pixels) and label neurons (inputs/srm0_escape);
+                    with event data, the label neurons only, and
+    data            the events' channels as spike sources (inputs/event_spikes)
     layer{l}        hidden layers l < L and the output layer L (neurons/erbp_two_compartment)
     ff{l}           visible (data) or layer{l-1} -> layer{l}, all to all, plastic
                     (synapses/erbp_feedforward with plasticity/erbp or erbp_quantized)
@@ -28,7 +30,7 @@ from neurosims.blueprint import Blueprint, all_to_all, parameter_names
 from neurosims.models import Model, combine, structure
 from neurosims.models.schedule import make_group, make_synapses
 
-ROLES = {"visible": "srm0_escape", "neuron": "erbp_two_compartment", "error": "erbp_error",
+ROLES = {"visible": "srm0_escape", "events": "event_spikes", "neuron": "erbp_two_compartment", "error": "erbp_error",
          "synapse": "erbp_feedforward", "rule": "erbp", "quantized_rule": "erbp_quantized",
          "error_drive": "error_drive", "feedback": "error_to_dendrite"}
 
@@ -44,6 +46,7 @@ class Shape:
     quantized: bool = False  # 8-bit weights during learning (plasticity/erbp_quantized)
     record: bool = False  # spike monitors on every group
     record_state: bool = False  # V, I, U of every layer at every step
+    event_capacity: int = 0  # event data: room for a run's event entries (0: images, the visible layer's drive)
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -53,6 +56,15 @@ class Shape:
     @property
     def n_layers(self) -> int:
         return len(self.hidden) + 1
+
+    @property
+    def events(self) -> bool:
+        return self.event_capacity > 0
+
+    @property
+    def n_visible(self) -> int:
+        """Neurons of the visible group: data and labels, or (event data) the labels only."""
+        return self.n_classes + (0 if self.events else self.n_pixels)
 
     @property
     def steps(self) -> int:
@@ -68,6 +80,8 @@ def groups_of(models: dict[str, Model], shape: Shape) -> dict[str, Model]:
     """The model each group of the network runs."""
     groups = {"visible": models["visible"], "error": models["error"], "label_error": models["error_drive"],
               "output_error": models["error_drive"], "error_out": models["feedback"]}
+    if shape.events:
+        groups["data"] = models["events"]
     plastic = models["quantized_plastic" if shape.quantized else "plastic"]
     for l in range(shape.n_layers):
         groups |= {f"layer{l}": models["neuron"], f"ff{l}": plastic}
@@ -79,17 +93,29 @@ def groups_of(models: dict[str, Model], shape: Shape) -> dict[str, Model]:
 def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
     from brian2 import SpikeMonitor, StateMonitor, TimedArray, second
 
+    from neurosims.data.events import event_timed_arrays
+
     groups = groups_of(models, shape)
-    n_vis, c = shape.n_pixels + shape.n_classes, shape.n_classes
+    c = shape.n_classes
+    spiking = ("visible", "data", "error") if shape.events else ("visible", "error")  # groups with spike monitors
 
     def build():
-        drive = TimedArray(np.zeros((shape.batch, n_vis)), dt=shape.sample_steps * shape.dt * second, name="drive")
+        drive = TimedArray(np.zeros((shape.batch, shape.n_visible)), dt=shape.sample_steps * shape.dt * second,
+                           name="drive")
         ns = {"drive": drive}
-        visible = make_group(models["visible"], n_vis, "visible", ns)
+        visible = make_group(models["visible"], shape.n_visible, "visible", ns)
         layers = [make_group(models["neuron"], n, f"layer{l}", ns) for l, n in enumerate(shape.sizes[1:])]
         error = make_group(models["error"], 2 * c, "error", ns)
         objects = [drive, visible, error, *layers]
-        source = visible[:shape.n_pixels]
+        if shape.events:
+            arrays = event_timed_arrays(shape.event_capacity)
+            ns |= arrays
+            data = make_group(models["events"], shape.n_pixels, "data", ns)
+            objects += [*arrays.values(), data]
+            inputs, labels = data, visible
+        else:
+            inputs, labels = visible[:shape.n_pixels], visible[shape.n_pixels:]
+        source = inputs
         for l, layer in enumerate(layers):
             ff = make_synapses(groups[f"ff{l}"], source, layer, f"ff{l}", ns)
             ff.connect(**all_to_all(len(source), len(layer)))
@@ -97,7 +123,7 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
             objects.append(ff)
             source = layer
         classes = np.arange(c)
-        for name_, pre in (("label_error", visible[shape.n_pixels:]), ("output_error", layers[-1])):
+        for name_, pre in (("label_error", labels), ("output_error", layers[-1])):
             syn = make_synapses(models["error_drive"], pre, error, name_, ns)
             syn.connect(i=np.tile(classes, 2), j=np.arange(2 * c))  # k -> positive k, k -> negative k
             objects.append(syn)
@@ -109,7 +135,8 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
             syn.connect(**all_to_all(2 * c, len(layers[l])))
             objects.append(syn)
         if shape.record:
-            objects += [SpikeMonitor(visible, name="visible_spikes"), SpikeMonitor(error, name="error_spikes")]
+            by_name = {"visible": visible, "error": error, "data": inputs}
+            objects += [SpikeMonitor(by_name[g], name=f"{g}_spikes") for g in spiking]
             objects += [SpikeMonitor(layer, name=f"layer{l}_spikes") for l, layer in enumerate(layers)]
         if shape.record_state:
             objects += [StateMonitor(layer, ["V", "I", "U"], record=True, when="end", name=f"layer{l}_state")
@@ -122,14 +149,16 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
     settable += parameter_names(groups)
     outputs = [f"ff{l}.w" for l in layers]
     outputs += [f"layer{l}.{v}" for l in layers for v in ("count",)] + [f"ff{l}.updates" for l in layers]
-    outputs += ["visible.count", "error.count"]
+    outputs += [f"{g}.count" for g in spiking]
+    if shape.events:
+        settable += ["data.ptr"]
     if shape.record:
-        outputs += [f"{g}_spikes.{v}" for g in ("visible", "error", *(f"layer{l}" for l in layers)) for v in ("i", "t")]
+        outputs += [f"{g}_spikes.{v}" for g in (*spiking, *(f"layer{l}" for l in layers)) for v in ("i", "t")]
     if shape.record_state:
         outputs += [f"layer{l}_state.{v}" for l in layers for v in ("V", "I", "U")]
     return Blueprint(
         name=name, build=build, duration=shape.steps * shape.dt, dt=shape.dt, settable=tuple(settable),
-        timed_arrays=("drive",), outputs=tuple(outputs),
+        timed_arrays=("drive", "event_key", "event_count") if shape.events else ("drive",), outputs=tuple(outputs),
         sources={group: str(model.path) for group, model in groups.items()},
         key={"shape": shape.__dict__, "models": {role: structure(m) for role, m in models.items()}},
     )
@@ -166,12 +195,14 @@ def run_values(shape: Shape, models: dict[str, Model], params: dict, weights: li
     return values
 
 
-def drive(pixels: np.ndarray, labels: np.ndarray | None, n_classes: int, beta: float = 0.5, p0: float = 0.43,
-          label_on: float = 0.98, label_off: float = 1e-5) -> np.ndarray:
+def drive(pixels: np.ndarray | None, labels: np.ndarray | None, n_classes: int, beta: float = 0.5,
+          p0: float = 0.43, label_on: float = 0.98, label_off: float = 1e-5) -> np.ndarray:
     """The visible neurons' drive, one row per sample (the authors' encoding, experimentLib.
-    create_data_rbp): beta (p - p0) for a pixel p > 0 and -1 (silent) for p = 0; the label
-    neurons label_on - 0.5 for the class and label_off - 0.5 for the others, -10 (silent)
-    where `labels` is None."""
+    create_data_rbp): beta (p - p0) for a pixel p > 0 and -1 (silent) for p = 0 (`pixels`
+    None: event data, no pixel neurons); the label neurons label_on - 0.5 for the class and
+    label_off - 0.5 for the others, -10 (silent) where `labels` is None."""
+    if pixels is None:
+        return drive(np.zeros((len(labels), 0)), labels, n_classes, beta, p0, label_on, label_off)
     pixels = np.asarray(pixels, dtype=np.float64)
     data = np.where(pixels > 0, beta * (pixels - p0), -1.0)
     if labels is None:
