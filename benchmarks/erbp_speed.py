@@ -7,8 +7,9 @@ training images where --data mnist:DIR is given, else random images with MNIST's
 pixels (19%, intensities uniform in 0.5-1), random labels. Reported per size: wall time per
 training sample, synaptic events per second (every spike of a presynaptic neuron reaching each
 of its targets, all three plastic connections and the fixed error pathway apart), plastic
-updates per second (events that changed a weight), and the time per step and per event from a
-least-squares fit of run time = a * steps + c * steps * neurons + b * events over the sizes.
+updates per second (events that changed a weight); the time per step of the same network with
+silent inputs (no events: the work every step does), and from it the time per synaptic event
+((run time - silent run time) / events: the rule, the transmission, the spike queues).
 
 Usage: .venv/bin/python benchmarks/erbp_speed.py [--sizes 100 200 500 1000] [--samples 20] [--runs 3]
        [--data mnist:DIR] [--out results/benchmarks/erbp_speed.json]
@@ -70,12 +71,21 @@ def measure(hidden: int, samples: int, runs: int, data: str | None, cache: Path)
             walls.append(wall)
             events.append(sum(float(c.sum()) * n for c, n in zip(counts, sizes[1:])))
             updates.append(sum(float(out[f"ff{l}.updates"].sum()) for l in range(3)))
+    # the same network with silent inputs: no events, the per-step work alone
+    silent = np.full((samples, 794), -10.0)
+    empty = []
+    for r in range(runs):
+        t0 = time.perf_counter()
+        sim.run(erbp.run_values(shape, models, params, weights, feedback, 0.09, overrides), {"drive": silent}, seed=r)
+        empty.append(time.perf_counter() - t0)
     wall, ev, up = np.mean(walls), np.mean(events), np.mean(updates)
+    per_step = np.mean(empty) / shape.steps
     return {"hidden": hidden, "synapses": int(sum(m * n for m, n in zip(sizes[:-1], sizes[1:]))),
             "build_s": round(built, 1), "wall_per_sample_ms": 1e3 * wall / samples,
             "events_per_s": ev / wall, "updates_per_s": up / wall, "events_per_sample": ev / samples,
             "update_fraction": up / ev, "steps": shape.steps, "wall_s": wall, "events": ev,
-            "neurons": 784 + 10 + 2 * hidden + 10 + 20}
+            "silent_wall_s": float(np.mean(empty)), "ns_per_step": per_step * 1e9,
+            "ns_per_event": (wall - np.mean(empty)) / ev * 1e9}
 
 
 def main(argv=None):
@@ -89,19 +99,14 @@ def main(argv=None):
     import_brian()
     with tempfile.TemporaryDirectory() as cache:
         rows = [measure(h, args.samples, args.runs, args.data, Path(cache)) for h in args.sizes]
-    a, n, b = np.linalg.lstsq(np.array([[r["steps"], r["steps"] * r["neurons"], r["events"]] for r in rows]),
-                              np.array([r["wall_s"] for r in rows]), rcond=None)[0]
-    fit = {"ns_per_step": a * 1e9, "ns_per_neuron_step": n * 1e9, "ns_per_event": b * 1e9}
     print(f"{'H':>5} {'synapses':>9} {'ms/sample':>10} {'events/s':>10} {'updates/s':>10} {'events/sample':>13} "
-          f"{'learn':>6} {'build s':>7}")
+          f"{'learn':>6} {'ns/step':>8} {'ns/event':>8} {'build s':>7}")
     for r in rows:
         print(f"{r['hidden']:>5} {r['synapses']:>9} {r['wall_per_sample_ms']:>10.1f} {r['events_per_s']:>10.3g} "
               f"{r['updates_per_s']:>10.3g} {r['events_per_sample']:>13.3g} {r['update_fraction']:>6.2f} "
-              f"{r['build_s']:>7}")
-    print(f"fit over the sizes: {fit['ns_per_step']:.0f} ns per time step + {fit['ns_per_neuron_step']:.2f} ns per "
-          f"neuron and step + {fit['ns_per_event']:.2f} ns per synaptic event")
+              f"{r['ns_per_step']:>8.0f} {r['ns_per_event']:>8.2f} {r['build_s']:>7}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"rows": rows, "fit": fit, "samples": args.samples, "runs": args.runs,
+    args.out.write_text(json.dumps({"rows": rows, "samples": args.samples, "runs": args.runs,
                                     "data": args.data or "random images"}, indent=1))
 
 

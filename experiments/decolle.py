@@ -42,7 +42,7 @@ from neurosims.errors import NeurosimsError
 from neurosims.experiment import Experiment, Schedule
 from neurosims.methods.decolle import network as decolle
 from neurosims.methods.decolle import reference
-from neurosims.training import log_spaced_chunks
+from neurosims.training import log_spaced_chunks, samples_of_chunk
 
 PARAMS_NMNIST = "decolle-public scripts/parameters/params_nmnist.yml"
 
@@ -210,11 +210,7 @@ class Network:
 
     def training_samples(self, chunk: int) -> np.ndarray:
         """The samples of training chunk `chunk` (1, 2, ...): a new order every epoch."""
-        per_epoch = self.runs_per_epoch()
-        epoch, k = divmod(chunk - 1, per_epoch)
-        order = np.random.default_rng([self.seed, 1, epoch]).permutation(self.train_index)
-        batch = order[k * self.config.samples_per_run:(k + 1) * self.config.samples_per_run]
-        return np.resize(batch, self.config.samples_per_run)  # the epoch's last run: filled from its start
+        return samples_of_chunk(self.train_index, self.config.samples_per_run, self.seed, chunk)
 
     def tester(self, record_state: bool = False):
         """(simulator, shape) of the network that tests: no rule or optimizer code, the

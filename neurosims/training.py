@@ -47,6 +47,16 @@ def log_spaced_chunks(total: int, points: int) -> list[int]:
     return [0] + [int(p) for p in spaced]
 
 
+def samples_of_chunk(train_index: np.ndarray, per_run: int, seed: int, chunk: int) -> np.ndarray:
+    """The training samples of chunk `chunk` (1, 2, ...) when every epoch runs through
+    `train_index` in runs of `per_run` samples: a new order every epoch (drawn from `seed`),
+    the epoch's last run filled from the epoch's start."""
+    per_epoch = int(np.ceil(len(train_index) / per_run))
+    epoch, k = divmod(chunk - 1, per_epoch)
+    order = np.random.default_rng([seed, 1, epoch]).permutation(train_index)
+    return np.resize(order[k * per_run:(k + 1) * per_run], per_run)
+
+
 def train_in_chunks(store: RunStore, checkpoint: dict | None, trainer: Trainer, chunk_seconds: float,
                     label: str, progress: bool = True) -> tuple[dict, list[dict]]:
     """Run chunks 1..total after the checkpoint (or from the trainer's initial state), or until

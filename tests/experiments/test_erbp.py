@@ -13,8 +13,8 @@ from neurosims.store import read_npz
 
 
 def test_quick_preset_learns_the_digits(quick_run):
-    """Measured (seed 0): test error 0.913 -> 0.320 on 150 held-out digits after 1,000 samples
-    (chance 0.9); the error neurons' rate 57.5 -> 10.4 Hz; 67% of synaptic events changed a
+    """Measured (seed 0): test error 0.907 -> 0.380 on 150 held-out digits after 1,000 samples
+    (chance 0.9); the error neurons' rate 57.8 -> 10.2 Hz; 67% of synaptic events changed a
     weight; the non-spiking network trained by random back-propagation on the same 500
     samples: 0.087."""
     out = quick_run("erbp")
@@ -34,7 +34,7 @@ def test_quick_preset_learns_the_digits(quick_run):
 def test_eight_bit_weights_learn_and_stay_on_their_grid(tmp_path, quick_run):
     """The quick preset with plasticity/erbp_quantized: every weight one of 256 levels of its
     connection's range after training, and the test error within 10 points of the 32-bit run.
-    Measured (seed 0): 0.320 (64-bit) and QUANT (8-bit)."""
+    Measured (seed 0): 0.380 (64-bit) and 0.307 (8-bit)."""
     out = tmp_path / "run"
     neurosims("run", "erbp", "--preset", "quick", "--set", "quantized=true", "--quiet", "--no-figures", "--out", out)
     summary = json.loads((out / "metrics.json").read_text())["summary"]
