@@ -288,14 +288,18 @@ def check_units(model: Model) -> None:
 
     Synapse and plasticity models are built between stub groups holding what their PRE and
     POST declarations say they read; TIMED_ARRAYS are stubbed with zeros of their unit.
-    A model that passed is not checked again in the same process (a sweep worker runs many
-    tasks of the same models).
+    A model that passed is not checked again: in the same process (a sweep worker runs many
+    tasks of the same models), nor in later ones, which find its mark in the cache
+    (cache.py; keyed by everything the check reads and the Brian2 and neurosims versions: a
+    check builds the model's code, about a second per model, every command paid it).
     """
     from brian2 import Network, NeuronGroup, TimedArray, ms
 
     checked = repr((model.kind, structure(model), model.pre, model.post, model.synapse,
                     sorted((k, repr(v)) for k, v in model.timed_arrays.items())))
-    if checked in _PASSED_UNIT_CHECK:
+    mark = _unit_check_mark(checked)
+    if checked in _PASSED_UNIT_CHECK or mark.exists():
+        _PASSED_UNIT_CHECK.add(checked)
         return
 
     strings = " ".join(str(getattr(model, f.lower()) or "") for f in CODE_FIELDS) + model.equations
@@ -332,9 +336,27 @@ def check_units(model: Model) -> None:
     except Exception as err:
         raise NeurosimsError(f"{model.path}: {brian_error_message(err)}") from None
     _PASSED_UNIT_CHECK.add(checked)
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.touch()
+    except OSError:  # the mark only saves time: a cache that cannot hold it is reported where builds go
+        pass
 
 
 _PASSED_UNIT_CHECK: set[str] = set()
+
+
+def _unit_check_mark(checked: str) -> Path:
+    """The cache file whose existence says that a model with this key passed the unit check."""
+    import hashlib
+
+    import brian2
+
+    from neurosims import __version__
+    from neurosims.cache import cache_root
+
+    key = hashlib.sha256(f"{checked}|brian2 {brian2.__version__}|neurosims {__version__}".encode()).hexdigest()
+    return cache_root() / "unit-checks" / key[:32]
 
 
 def _link_stubs(group, namespace) -> list:

@@ -66,8 +66,8 @@ def test_mnist_idx_files_are_read_and_run(tmp_path):
     folder = mnist_folder(tmp_path / "mnist" / "MNIST" / "raw", images[:60], digits.target[:60],
                           images[60:80], digits.target[60:80], gz=True)
     out = tmp_path / "run"
-    neurosims("run", "erbp", "--preset", "tiny", "--data", f"mnist:{tmp_path / 'mnist'}", "--quiet",
-              "--no-figures", "--out", out)
+    neurosims("run", "erbp", "--preset", "tiny", "--data", f"mnist:{tmp_path / 'mnist'}", "--set", "n_train=40",
+              "--quiet", "--no-figures", "--out", out)
     run = json.loads((out / "run.json").read_text())
     assert run["config"]["data"] == f"mnist:{tmp_path / 'mnist'}"
     history = json.loads((out / "metrics.json").read_text())["history"]
@@ -89,13 +89,24 @@ def test_mnist_idx_files_are_read_and_run(tmp_path):
     ({}, "digits-saccade", "unknown data 'digits-saccade'; erbp reads images (digits, mnist:DIR) or event data"),
     ({}, "nmnist", "--data nmnist needs the folder it is in: --data nmnist:DIR"),
 ])
-def test_bad_data_is_one_line_before_compiling_and_writes_nothing(files, data, message, tmp_path):
+def test_bad_data_is_refused_before_compiling(files, data, message, tmp_path):
+    from neurosims.errors import NeurosimsError
+    from neurosims.experiment import prepare
+
     for name, content in files.items():
         (tmp_path / "m").mkdir(exist_ok=True)
         (tmp_path / "m" / name).write_bytes(content)
-    proc = neurosims("run", "erbp", "--preset", "tiny", "--data", data.format(tmp=tmp_path),
+    with pytest.raises(NeurosimsError) as err:
+        prepare("erbp", "tiny", [f"data={data.format(tmp=tmp_path)}"], [])
+    assert message.format(tmp=tmp_path) in str(err.value)
+
+
+def test_bad_data_on_the_command_line_is_one_line_and_writes_nothing(tmp_path):
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "train-images-idx3-ubyte").write_bytes(b"PK\x03\x04rest")
+    proc = neurosims("run", "erbp", "--preset", "tiny", "--data", f"mnist:{tmp_path / 'm'}",
                      "--out", tmp_path / "run", check=False)
-    assert proc.returncode == 2 and message.format(tmp=tmp_path) in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and f"{tmp_path}/m/train-images-idx3-ubyte: not an IDX file" in proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert not (tmp_path / "run").exists()
 

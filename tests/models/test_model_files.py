@@ -172,3 +172,32 @@ def test_learning_off_is_what_the_rule_declares_not_a_parameter_name(tmp_path):
     np.testing.assert_array_equal(evaluated["F"], start["F"])
     trained, _ = net.run(start, c, seed=0, learning=True)
     assert np.max(np.abs(trained["Omega"] - start["Omega"])) > 1e-3
+
+
+def test_a_passed_unit_check_is_remembered_across_processes_and_a_failed_one_is_not(tmp_path, monkeypatch):
+    """The mark a passed check leaves in the cache lets a new process skip the check (here: the
+    in-process memory cleared and Brian2's Network made to fail); a unit error leaves no mark."""
+    import brian2
+
+    from neurosims.models import files
+
+    monkeypatch.setenv("NEUROSIMS_CACHE", str(tmp_path / "cache"))
+    model = find_model("erbp_two_compartment")
+    monkeypatch.setattr(files, "_PASSED_UNIT_CHECK", set())
+    check_units(model)
+    assert len(list((tmp_path / "cache" / "unit-checks").iterdir())) == 1
+    monkeypatch.setattr(files, "_PASSED_UNIT_CHECK", set())
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the check ran again")
+
+    monkeypatch.setattr(brian2, "Network", no_network)
+    check_units(model)  # skipped: its mark is there
+    monkeypatch.undo()
+    monkeypatch.setenv("NEUROSIMS_CACHE", str(tmp_path / "cache"))
+    bad = tmp_path / "bad.py"
+    bad.write_text(model.path.read_text().replace("dI/dt = -I/tau_syn : volt", "dI/dt = -I/tau_syn : amp"))
+    for _ in range(2):  # refused both times: a failed check is not remembered
+        with pytest.raises(NeurosimsError, match="bad.py"):
+            check_units(load_model_file(bad))
+    assert len(list((tmp_path / "cache" / "unit-checks").iterdir())) == 1
