@@ -31,20 +31,35 @@ def test_quick_preset_learns_the_digits(quick_run):
         assert (out / "figures" / name).exists()
 
 
-def test_eight_bit_weights_learn_and_stay_on_their_grid(tmp_path, quick_run):
-    """The quick preset with plasticity/erbp_quantized: every weight one of 256 levels of its
-    connection's range after training, and the test error within 10 points of the 32-bit run.
-    Measured (seed 0): 0.380 (64-bit) and 0.307 (8-bit)."""
+def test_eight_bit_weights_learn_and_stay_on_their_grid(tmp_path):
+    """The tiny preset with plasticity/erbp_quantized: every weight one of the 256 levels of its
+    connection's range after training, and learning moved them (the accuracy of 8-bit
+    learning is measured on the default preset: README). The quick preset's 8-bit run
+    (`pytest -m long`) measured 0.307 against 0.380 with 64-bit weights (seed 0)."""
+    out = tmp_path / "run"
+    neurosims("run", "erbp", "--preset", "tiny", "--set", "quantized=true", "--quiet", "--no-figures", "--out", out)
+    from neurosims.experiment import prepare
+
+    state = read_npz(out / "checkpoint.npz")
+    prep = prepare("erbp", "tiny", ["quantized=true"], [])
+    initial = prep.experiment.initial_state(prep.network(None, seed=0))
+    for l, w_max in enumerate((0.75, 1.0)):
+        levels = state[f"W{l}"] / (2 * w_max / 256)
+        np.testing.assert_allclose(levels, np.round(levels), atol=1e-6)
+        assert levels.min() >= -128 and levels.max() <= 127
+        assert np.mean(state[f"W{l}"] != initial[f"W{l}"]) > 0.05  # learning moved them, level by level
+    history = json.loads((out / "metrics.json").read_text())["history"]
+    assert history[-1]["update_fraction"] > 0.1
+
+
+@pytest.mark.long  # two builds and a quick run of their own (47 s): `pytest -m long`
+def test_eight_bit_weights_learn_as_well_on_the_quick_preset(tmp_path, quick_run):
+    """Measured (seed 0): 0.380 (64-bit) and 0.307 (8-bit) on 150 held-out digits."""
     out = tmp_path / "run"
     neurosims("run", "erbp", "--preset", "quick", "--set", "quantized=true", "--quiet", "--no-figures", "--out", out)
     summary = json.loads((out / "metrics.json").read_text())["summary"]
     full = json.loads((quick_run("erbp") / "metrics.json").read_text())["summary"]
     assert summary["test_error_after"] <= full["test_error_after"] + 0.10
-    state = read_npz(out / "checkpoint.npz")
-    for l, w_max in enumerate((0.75, 1.0)):
-        levels = state[f"W{l}"] / (2 * w_max / 256)
-        np.testing.assert_allclose(levels, np.round(levels), atol=1e-6)
-        assert levels.min() >= -128 and levels.max() <= 127
 
 
 def mnist_folder(folder, images, labels, test_images, test_labels, gz=False):
@@ -111,6 +126,7 @@ def test_bad_data_on_the_command_line_is_one_line_and_writes_nothing(tmp_path):
     assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.long  # two builds of its own (45 s): `pytest -m long`
 def test_event_data_drives_the_data_neurons_event_for_event(tmp_path):
     """digits-saccades at 16x16 (event data): every binned event of a held-out sample is one
     spike of its data neuron (the measured rate equals the rate counted from the dataset), and
