@@ -283,6 +283,24 @@ def _first_line(err: Exception) -> str:
 # Checking a model's units on its own (the library test runs this over every model file)
 
 
+def _arguments(code: str, function: str) -> int:
+    """How many arguments the first call of `function` in `code` passes (2 if never called)."""
+    found = re.search(rf"\b{function}\(", code)
+    if not found:
+        return 2
+    depth, commas = 0, 0
+    for char in code[found.end():]:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return commas + 1
+            depth -= 1
+        elif char == "," and depth == 0:
+            commas += 1
+    return commas + 1
+
+
 def check_units(model: Model) -> None:
     """Build the model in a throwaway runtime group and let Brian2 check every unit.
 
@@ -304,9 +322,8 @@ def check_units(model: Model) -> None:
 
     strings = " ".join(str(getattr(model, f.lower()) or "") for f in CODE_FIELDS) + model.equations
     namespace = {  # f(x) takes one argument (a time), f(t, i) two (one value per neuron)
-        name: TimedArray((np.zeros(2) if re.search(rf"\b{name}\(\s*[^,()]*(\([^()]*\))?[^,()]*\)", strings)
-                          else np.zeros((2, 2)))
-                         * unit, dt=1 * ms, name=f"_stub_{name}")
+        name: TimedArray((np.zeros(2) if _arguments(strings, name) == 1 else np.zeros((2, 2))) * unit, dt=1 * ms,
+                         name=f"_stub_{name}")
         for name, unit in model.timed_arrays.items()
     }
     objects = []
