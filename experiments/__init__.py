@@ -14,6 +14,7 @@ EXPERIMENTS = {
     "fast-coding": "neurosims.experiments.fast_coding",
     "decolle": "neurosims.experiments.decolle",
     "erbp": "neurosims.experiments.erbp",
+    "superspike": "neurosims.experiments.superspike",
 }
 
 # Experiments with more than one learner (`neurosims run NAME --learner L`); the first is the default.
