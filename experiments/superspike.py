@@ -456,6 +456,7 @@ def output_rasters(before: dict, after: dict):
             k = (t / trial + 1e-9).astype(int)
             ax.plot((t - k * trial) * 1e3, k * n_out + i, label=g, **style)
         ax.set_title(f"{title} training: distance {np.mean(arrays['distances']):.3g}", fontsize=9)
+        ax.set_xlim(0, trial * 1e3)
         ax.set_xlabel("time in trial (ms)")
     axes[0].set_ylabel("test trial x output neuron")
     axes[1].legend(fontsize=7, loc="upper right")
