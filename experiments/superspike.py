@@ -291,9 +291,13 @@ def initial_state(net: Network) -> dict:
         state[f"w{l}"] = rng.normal(0, float(net.config.w0) / np.sqrt(m), (n, m))
         state[f"g{l}"] = np.zeros((n, m))
         state[f"v_rms{l}"] = np.zeros((n, m))
-    total = Superspike.schedule(EXPERIMENT, net.config).chunks
-    state["train_distances"] = np.full(total, np.nan)  # the training trials' mean distance, per chunk
+    state["train_distances"] = np.full(training_runs(net.config), np.nan)  # the training trials' mean distance, per chunk
     return state
+
+
+def training_runs(config: Config) -> int:
+    """The compiled runs (chunks) of a training."""
+    return max(1, int(round(float(config.train_duration) / float(config.run_duration))))
 
 
 def learning_rate(net: Network, chunk: int) -> float:
@@ -314,7 +318,7 @@ def train(net: Network, state: dict, chunk: int) -> dict:
     return state
 
 
-def spike_matching(target_t, target_i, out_t, out_i, trial: np.ndarray, out_trial: np.ndarray, precision: float):
+def spike_matching(target_t, target_i, out_t, out_i, trial: np.ndarray, out_trial: np.ndarray):
     """For every target spike, the distance to the nearest output spike of the same neuron and
     trial (inf if none); for every output spike, the distance to the nearest target spike."""
     def nearest(t, i, k, other_t, other_i, other_k):
@@ -338,7 +342,7 @@ def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
     (tt, ti), (ot, oi) = spikes["target"], spikes["output"]
     t_k, o_k = (tt / trial_seconds + 1e-9).astype(int), (ot / trial_seconds + 1e-9).astype(int)
     precision = float(net.config.precision)
-    to_output, to_target = spike_matching(tt, ti, ot, oi, t_k, o_k, precision)
+    to_output, to_target = spike_matching(tt, ti, ot, oi, t_k, o_k)
     right = np.ones(shape.trials, dtype=bool)
     np.logical_and.at(right, t_k, to_output <= precision)
     np.logical_and.at(right, o_k, to_target <= precision)
@@ -378,9 +382,7 @@ class Superspike(Experiment):
         return ss.compose(loaded)
 
     def check(self, config, params, models):
-        if config.feedback not in ss.FEEDBACK:
-            raise NeurosimsError(f"feedback is {config.feedback!r}; choose one of {', '.join(ss.FEEDBACK)}")
-        self.blueprint(config, models, params)
+        self.blueprint(config, models, params)  # the task, its shape and the feedback type are checked
         interval = float(np.asarray(params["update_period"]))
         if interval < float(config.dt):
             raise NeurosimsError(f"update_period ({params['update_period']}) is shorter than dt ({config.dt})")
@@ -400,7 +402,7 @@ class Superspike(Experiment):
         return train(net, state, chunk)
 
     def schedule(self, config):
-        total = max(1, int(round(float(config.train_duration) / float(config.run_duration))))
+        total = training_runs(config)
         task = make_task(config, 0)
         chunk_seconds = shape_of(config, task, testing=False).steps * float(config.dt)
         return Schedule(total, log_spaced_chunks(total, config.n_checkpoints), chunk_seconds)
