@@ -53,9 +53,12 @@ def forward(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray) -> dict:
 
 
 def gradient(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray, target: np.ndarray,
-             window: np.ndarray, classifier: bool = False, trajectory: dict | None = None) -> tuple[float, dict]:
-    """The loss of one trial and its gradient with respect to W['in'], W['rec'], W['out']."""
-    return _backward(W, adaptive, p, x, target, window, classifier, trajectory, W["out"].T, recurrent=True)
+             window: np.ndarray, classifier: bool = False, trajectory: dict | None = None,
+             through_reset: bool = False) -> tuple[float, dict]:
+    """The loss of one trial and its gradient with respect to W['in'], W['rec'], W['out']
+    (`through_reset`: the reset's derivative included)."""
+    return _backward(W, adaptive, p, x, target, window, classifier, trajectory, W["out"].T, recurrent=True,
+                     through_reset=through_reset)
 
 
 def eprop_gradient(W: dict, feedback: np.ndarray, adaptive: np.ndarray, p: dict, x: np.ndarray,
@@ -66,20 +69,23 @@ def eprop_gradient(W: dict, feedback: np.ndarray, adaptive: np.ndarray, p: dict,
     return _backward(W, adaptive, p, x, target, window, classifier, trajectory, feedback, recurrent=False)
 
 
-def _backward(W, adaptive, p, x, target, window, classifier, trajectory, feedback, recurrent):
+def readout_error(y: np.ndarray, target: np.ndarray, window: np.ndarray, classifier: bool) -> tuple[float, np.ndarray]:
+    """The loss of a trial and dE/dy[q] (for softmax readouts: dE/d(logits)[q]) at every step."""
+    if classifier:
+        pi = np.exp(y - y.max(axis=1, keepdims=True))
+        pi /= pi.sum(axis=1, keepdims=True)
+        return -float(np.sum(window[:, None] * target * np.log(pi))), window[:, None] * (pi - target)
+    err = window[:, None] * (y - target)
+    return 0.5 * float(np.sum(err ** 2)), err
+
+
+def _backward(W, adaptive, p, x, target, window, classifier, trajectory, feedback, recurrent, through_reset=False):
     f = trajectory or forward(W, adaptive, p, x)
     alpha, kappa, rho = np.exp(-p["dt"] / p["tau_m"]), np.exp(-p["dt"] / p["tau_out"]), np.exp(-p["dt"] / p["adapt_tau"])
     zeta, zeta_out = 1 - p["leaky_input"] * alpha, 1 - p["leaky_readout"] * kappa
     beta = adaptive * p["adapt_beta"]
     steps, n = f["z"].shape
-    if classifier:
-        pi = np.exp(f["y"] - f["y"].max(axis=1, keepdims=True))
-        pi /= pi.sum(axis=1, keepdims=True)
-        err = window[:, None] * (pi - target)
-        loss = -float(np.sum(window[:, None] * target * np.log(pi)))
-    else:
-        err = window[:, None] * (f["y"] - target)
-        loss = 0.5 * float(np.sum(err ** 2))
+    loss, err = readout_error(f["y"], target, window, classifier)
     filtered = np.zeros_like(err)  # sum_{t >= q} kappa^(t - q) err[t]
     acc = np.zeros(err.shape[1])
     for q in range(steps - 1, -1, -1):
@@ -97,6 +103,8 @@ def _backward(W, adaptive, p, x, target, window, classifier, trajectory, feedbac
         d_z = zeta_out * feedback @ filtered[q] + d_a_next  # readout and adaptation
         if recurrent and q + 1 < steps:
             d_z += zeta * W["rec"].T @ d_v_next  # through the recurrent weights (e-prop omits this)
+        if through_reset:
+            d_z -= p["v_th"] * d_v_next  # through the reset v[q+1] -= v_th z[q] (off by default, as in e-prop)
         d_v = alpha * d_v_next + f["psi"][q] * d_z
         d_a = rho * d_a_next - beta * f["psi"][q] * d_z
         grads["in"] += zeta * np.outer(d_v, arriving[q])
