@@ -15,6 +15,7 @@ EXPERIMENTS = {
     "decolle": "neurosims.experiments.decolle",
     "erbp": "neurosims.experiments.erbp",
     "superspike": "neurosims.experiments.superspike",
+    "rflo": "neurosims.experiments.rflo",
 }
 
 # Experiments with more than one learner (`neurosims run NAME --learner L`); the first is the default.

@@ -1,0 +1,232 @@
+"""RFLO: random feedback local online learning in a recurrent rate network (Murray 2019).
+
+A network of 50 tanh rate units with no input learns to produce one period of a sum of three
+sines in every 100-step trial, starting each trial from the same state h0. Its recurrent and
+readout weights learn with RFLO in generated code: each recurrent synapse keeps the low-pass of
+f'(u_post) h_pre (one number per synapse) and multiplies it with the readout error sent back
+through a fixed random matrix B; the readout learns with its delta rule; one gradient-descent
+step at the end of every trial. Beside it, in NumPy, the same network from the same weights
+learns with BPTT, the exact gradient (neurosims/methods/rflo/rate.py): the issue's comparison.
+
+Protocol (murray-lab/rflo-learning, RFLO_Example.ipynb, read for this issue): N = 50,
+tau = 10 steps, h0 = 0.1, W_rec normal with gain 1.5/sqrt(N), W_out uniform +-0.1/sqrt(N),
+B normal(0, 1), W_in fixed (the task has no input), learning rates 0.03 (recurrent and
+readout), 10,000 trials, loss (1/2T) sum_t (y - y*)^2 per trial. A step is a time step of the
+simulation (dt only labels it). Metrics: the loss of a test trial with learning off, for RFLO
+and for BPTT after the same number of trials, and their ratio; the training trials' mean loss
+per run; the alignment of W_out with B^T (feedback alignment).
+
+Models (equations/): rate_input (inputs), rflo_rate_unit, rflo_readout (neurons), rate_coupling,
+rate_input_coupling, rate_readout, learning_signal_feedback (synapses), rflo, readout_delta
+(rules), gradient_descent (optimizer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from brian2 import Quantity, ms
+
+from neurosims import plots
+from neurosims.config import Preset, quantity
+from neurosims.errors import NeurosimsError
+from neurosims.experiment import Experiment, Schedule
+from neurosims.methods.rflo import network as rn
+from neurosims.methods.rflo import rate
+from neurosims.training import log_spaced_chunks
+
+NOTEBOOK = "murray-lab/rflo-learning RFLO_Example.ipynb"
+
+
+@dataclass(frozen=True)
+class Config:
+    n_rec: int = 50  # rate units (the notebook's n_rec)
+    gain: float = 1.5  # W_rec normal(0, gain/sqrt(N)) (the notebook)
+    h0: float = 0.1  # every unit's rate at the start of a trial (the notebook's h_init)
+    trials: int = 10000  # training trials (the notebook's n_tr)
+    trials_per_run: int = 500  # trials of one compiled run (a chunk of training)
+    eta_rec: float = 0.03  # learning rates (the notebook's learn_rates [0, 0.03, 0.03])
+    eta_out: float = 0.03
+    dt: Quantity = quantity(1 * ms)  # the duration one step stands for (labels only)
+    n_checkpoints: int = 8  # measurements, log-spaced over training
+
+
+PRESETS = {
+    "tiny": Preset("every stage in seconds: 240 trials in 12 runs of 20", dict(trials=240, trials_per_run=20,
+                                                                             n_checkpoints=2)),
+    "quick": Preset("1,000 trials (a tenth of the authors'): the loss falls 30x", dict(trials=1000, n_checkpoints=4)),
+    "default": Preset("the authors' periodic task: 10,000 trials", dict()),
+    "paper": Preset("the authors' periodic task as in their notebook (10,000 trials): the default", dict()),
+}
+
+
+class Network:
+    """The compiled training and test networks, the weights the seed draws, the BPTT network."""
+
+    def __init__(self, config: Config, models: dict, params: dict, sim, seed: int):
+        self.config, self.models, self.sim, self.seed = config, models, sim, seed
+        self.params = {k: float(np.asarray(v)) for k, v in params.items()}
+        self.x, self.target = rate.periodic_task(int(self.params["trial_steps"]))
+        self.h0 = np.full(config.n_rec, config.h0)
+        self.shape = shape_of(config, self.params, config.trials_per_run)
+        self.test_shape = shape_of(config, self.params, 1, record=True)
+        self.weights = rate.initial_weights(1, config.n_rec, 1, np.random.default_rng([seed, 1]), config.gain)
+        self._tester, self._bptt = None, None
+
+    def tester(self):
+        from neurosims.simulators import open_beside
+
+        if self._tester is None:
+            self._tester = open_beside(self.sim, rn.blueprint("rflo-test", self.test_shape, self.models))
+        return self._tester
+
+    def run(self, state: dict, training: bool) -> dict:
+        sim, shape = (self.sim, self.shape) if training else (self.tester(), self.test_shape)
+        weights = self.weights.copy()
+        weights.w_rec, weights.w_out = state["w_rec"], state["w_out"]
+        eta = (self.config.eta_rec, self.config.eta_out) if training else (0.0, 0.0)
+        values = rn.run_values(shape, self.models, self.params, weights, self.h0, eta)
+        return sim.run(values, {"x_in": self.x, "y_target": self.target}, seed=self.seed)
+
+    def bptt(self) -> dict:
+        """The same network trained by BPTT in NumPy: the loss of every trial and a test trial's
+        loss and output after each measured number of trials (computed once)."""
+        if self._bptt is None:
+            tau = self.params["tau"]
+            eta = (0.0, self.config.eta_rec, self.config.eta_out)
+            chunks = schedule_of(self.config)
+            measured = sorted({c * self.config.trials_per_run for c in (*chunks.measured, chunks.chunks)})
+            w, losses, tests, done = self.weights.copy(), [], {}, 0
+            for n in measured:
+                w, part = rate.train("bptt", w, self.x, self.target, self.h0, tau, n - done, eta)
+                losses.append(part)
+                done = n
+                tests[n] = rate.gradient("bptt", w, self.x, self.target, self.h0, tau)[0], \
+                    rate.forward(w, self.x, self.h0, tau)["y"]
+            self._bptt = {"losses": np.concatenate(losses), "tests": tests}
+        return self._bptt
+
+
+def shape_of(config: Config, params: dict, trials: int, record: bool = False) -> rn.Shape:
+    if config.trials % config.trials_per_run:
+        raise NeurosimsError(f"trials ({config.trials}) must be a whole number of runs of trials_per_run "
+                             f"({config.trials_per_run})")
+    if config.n_rec < 1:
+        raise NeurosimsError(f"n_rec must be at least 1, not {config.n_rec}")
+    return rn.Shape(1, config.n_rec, 1, int(round(float(np.asarray(params["trial_steps"])))), trials,
+                    float(config.dt), record=record)
+
+
+def schedule_of(config: Config) -> Schedule:
+    total = config.trials // config.trials_per_run
+    return Schedule(total, log_spaced_chunks(total, config.n_checkpoints), config.trials_per_run * 100 * float(config.dt))
+
+
+def initial_state(net: Network) -> dict:
+    runs = net.config.trials // net.config.trials_per_run
+    return {"w_rec": net.weights.w_rec.copy(), "w_out": net.weights.w_out.copy(),
+            "train_losses": np.full(runs, np.nan)}  # the training trials' mean loss, per run
+
+
+def train(net: Network, state: dict, chunk: int) -> dict:
+    out = net.run(state, training=True)
+    n = net.config.n_rec
+    state = dict(state, w_rec=rn.from_synapses(out["recrec.w"], n, n), w_out=rn.from_synapses(out["recout.w"], n, 1))
+    state["train_losses"] = state["train_losses"].copy()
+    state["train_losses"][chunk - 1] = float(np.sum(out["out.loss"])) / net.shape.trials
+    return state
+
+
+def evaluate(net: Network, state: dict, chunk: int) -> tuple[dict, dict]:
+    out = net.run(state, training=False)
+    trials = chunk * net.config.trials_per_run
+    bptt_loss, bptt_y = net.bptt()["tests"].get(trials, (np.nan, np.full_like(net.target, np.nan)))
+    loss = float(np.sum(out["out.loss"]))
+    b = net.weights.b.T.ravel()
+    alignment = float(state["w_out"].ravel() @ b / (np.linalg.norm(state["w_out"]) * np.linalg.norm(b)))
+    result = {"trials": trials, "loss": loss, "bptt_loss": float(bptt_loss),
+              "loss_ratio_to_bptt": loss / float(bptt_loss), "readout_alignment": alignment}
+    arrays = {"y": out["out_state.y"][:net.test_shape.trial_steps, 0], "target": net.target[:, 0],
+              "bptt_y": bptt_y[:, 0], "train_losses": state["train_losses"],
+              "trials_per_run": np.array(net.config.trials_per_run), "bptt_losses": net.bptt()["losses"]}
+    return result, arrays
+
+
+class Rflo(Experiment):
+    """One chunk = one compiled run of `trials_per_run` trials, each ending with a weight update."""
+
+    name = "rflo"
+    Config = Config
+    presets = PRESETS
+    roles = dict(rn.ROLES)
+    summary_keys = ("trials", "loss_before", "loss_after", "bptt_loss_after", "loss_ratio_to_bptt",
+                    "readout_alignment")
+    export_refusal = ("every measurement compares with the same network trained by BPTT in NumPy alongside, "
+                      "which the exported binary cannot do")
+
+    def compose(self, loaded):
+        return rn.compose(loaded)
+
+    def blueprint(self, config, models, params):
+        return rn.blueprint(self.name, shape_of(config, params, config.trials_per_run), models)
+
+    def network(self, config, models, params, simulator, seed):
+        return Network(config, models, params, simulator, seed)
+
+    def initial_state(self, net):
+        return initial_state(net)
+
+    def train(self, net, state, chunk):
+        return train(net, state, chunk)
+
+    def schedule(self, config):
+        return schedule_of(config)
+
+    def evaluate(self, net, state, chunk):
+        return evaluate(net, state, chunk)
+
+    def summarise(self, history):
+        first, last = history[0], history[-1]
+        return {"trials": last["trials"], "loss_before": first["loss"], "loss_after": last["loss"],
+                "bptt_loss_after": last["bptt_loss"], "loss_ratio_to_bptt": last["loss_ratio_to_bptt"],
+                "readout_alignment": last["readout_alignment"]}
+
+    def figures(self, config, history, before, after):
+        return {"loss.png": loss_curves(history, after), "output.png": outputs(before, after)}
+
+
+def loss_curves(history: list[dict], after: dict):
+    fig, ax = plots.plt.subplots(figsize=(5, 3.4))
+    bptt = after["bptt_losses"]
+    ax.plot(np.arange(1, len(bptt) + 1), bptt, color="tab:gray", lw=0.8, label="BPTT (NumPy), every trial")
+    per_run = int(after["trials_per_run"])
+    train = after["train_losses"]
+    ax.plot((np.arange(len(train)) + 0.5) * per_run, train, "-", color="tab:blue", label="RFLO, training trials' mean per run")
+    ax.plot([max(h["trials"], 1) for h in history], [h["loss"] for h in history], "o", ms=4, color="tab:blue",
+            label="RFLO, test trial")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("loss")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def outputs(before: dict, after: dict):
+    fig, axes = plots.plt.subplots(1, 2, figsize=(8, 3), sharey=True)
+    for ax, arrays, title in ((axes[0], before, "before training"), (axes[1], after, "after training")):
+        ax.plot(arrays["target"], "k--", label="target")
+        ax.plot(arrays["y"], color="tab:blue", label="RFLO")
+        if np.isfinite(arrays["bptt_y"]).all() and title.startswith("after"):
+            ax.plot(arrays["bptt_y"], color="tab:gray", lw=0.8, label="BPTT")
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("step in trial")
+    axes[0].set_ylabel("output y")
+    axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+EXPERIMENT = Rflo()
