@@ -29,7 +29,7 @@ import numpy as np
 from brian2 import Quantity, ms
 
 from neurosims import plots
-from neurosims.config import Preset, quantity
+from neurosims.config import Preset, Setting, quantity
 from neurosims.errors import NeurosimsError
 from neurosims.experiment import Experiment, Schedule
 from neurosims.methods.rflo import network as rn
@@ -46,18 +46,18 @@ class Config:
     h0: float = 0.1  # every unit's rate at the start of a trial (the notebook's h_init)
     trials: int = 10000  # training trials (the notebook's n_tr)
     trials_per_run: int = 500  # trials of one compiled run (a chunk of training)
-    eta_rec: float = 0.03  # learning rates (the notebook's learn_rates [0, 0.03, 0.03])
-    eta_out: float = 0.03
     dt: Quantity = quantity(1 * ms)  # the duration one step stands for (labels only)
     n_checkpoints: int = 8  # measurements, log-spaced over training
 
 
+ETA = Setting(0.03, f"{NOTEBOOK} (learn_rates [0.0, 0.03, 0.03]: recurrent and readout)")
 PRESETS = {
-    "tiny": Preset("every stage in seconds: 240 trials in 12 runs of 20", dict(trials=240, trials_per_run=20,
-                                                                             n_checkpoints=2)),
-    "quick": Preset("1,000 trials (a tenth of the authors'): the loss falls 30x", dict(trials=1000, n_checkpoints=4)),
-    "default": Preset("the authors' periodic task: 10,000 trials", dict()),
-    "paper": Preset("the authors' periodic task as in their notebook (10,000 trials): the default", dict()),
+    "tiny": Preset("every stage in seconds: 240 trials in 12 runs of 20",
+                   dict(trials=240, trials_per_run=20, n_checkpoints=2, eta=ETA)),
+    "quick": Preset("1,000 trials (a tenth of the authors'): the loss falls 30x", dict(trials=1000, n_checkpoints=4,
+                                                                                   eta=ETA)),
+    "default": Preset("the authors' periodic task: 10,000 trials", dict(eta=ETA)),
+    "paper": Preset("the authors' periodic task as in their notebook (10,000 trials): the default", dict(eta=ETA)),
 }
 
 
@@ -85,7 +85,7 @@ class Network:
         sim, shape = (self.sim, self.shape) if training else (self.tester(), self.test_shape)
         weights = self.weights.copy()
         weights.w_rec, weights.w_out = state["w_rec"], state["w_out"]
-        eta = (self.config.eta_rec, self.config.eta_out) if training else (0.0, 0.0)
+        eta = (self.params["eta"],) * 2 if training else (0.0, 0.0)  # the notebook's one rate for both
         values = rn.run_values(shape, self.models, self.params, weights, self.h0, eta)
         return sim.run(values, {"x_in": self.x, "y_target": self.target}, seed=self.seed)
 
@@ -94,7 +94,7 @@ class Network:
         loss and output after each measured number of trials (computed once)."""
         if self._bptt is None:
             tau = self.params["tau"]
-            eta = (0.0, self.config.eta_rec, self.config.eta_out)
+            eta = (0.0, self.params["eta"], self.params["eta"])
             chunks = schedule_of(self.config)
             measured = sorted({c * self.config.trials_per_run for c in (*chunks.measured, chunks.chunks)})
             w, losses, tests, done = self.weights.copy(), [], {}, 0

@@ -116,14 +116,14 @@ def from_synapses(array: np.ndarray, n_pre: int, n_post: int) -> np.ndarray:
 def run_values(shape: Shape, models: dict[str, Model], params: dict, weights, h0: np.ndarray,
                eta: tuple[float, float]) -> dict:
     """The values of one run: parameters, weights (rflo.rate.Weights), h0, the learning rates
-    (recurrent, readout) of plain gradient descent on the trial's gradient."""
+    (recurrent, readout) of plain gradient descent on the trial's gradient (both connections
+    run optimizers/gradient_descent; their learning rates are set here, per connection)."""
     values = {}
     for group, model in groups_of(models).items():
         values |= {f"{group}.{p}": float(np.asarray(params[p])) for p in model.parameters}
     for key in [k for k in values if k.endswith(".trial_steps")]:
         values[key] = float(shape.trial_steps)
     values |= {"recrec.eta": float(eta[0]), "recout.eta": float(eta[1]),
-               "recrec.w_min": -1e9, "recrec.w_max": 1e9, "recout.w_min": -1e9, "recout.w_max": 1e9,
                "recrec.gradient_scale": 1.0, "recout.gradient_scale": 1.0,
                "inrec.w": to_synapses(weights.w_in), "recrec.w": to_synapses(weights.w_rec),
                "recout.w": to_synapses(weights.w_out), "feedback.B": to_synapses(weights.b),
