@@ -17,6 +17,13 @@ online rules drop terms. Keeping only each neuron's sensitivity to its own incom
 readout's leak handled exactly (Zenke & Neftci 2021, Sec. IV; Bellec et al. 2020, Eq. 13).
 The gradient is the same as backpropagation through time computes backwards
 (tests/methods/rtrl/test_exact.py: to 1e-8).
+
+OSTL (Bohnstingl et al. 2020, arXiv:2007.12723) splits the same sum into a temporal part, the
+layer's own forward sensitivities including the reset (its eligibility traces, O(n^3) state
+with recurrent weights), and a spatial part, the learning signal dE/dz[q] of the same step
+only: here zeta_out W_out^T err[q], which leaves out how a spike reaches the loss of later
+steps through the readout's leak (`ostl_gradient`). Without that leak (kappa = 0) the two
+parts are the whole gradient, and OSTL is exact for this single layer.
 """
 
 from __future__ import annotations
@@ -31,9 +38,10 @@ TRUNCATIONS = ("none", "diagonal")
 
 def gradient(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray, target: np.ndarray, window: np.ndarray,
              classifier: bool = False, through_reset: bool = False, truncation: str = "none",
-             trajectory: dict | None = None) -> tuple[float, dict]:
+             trajectory: dict | None = None, spatial_signal: bool = False) -> tuple[float, dict]:
     """The loss of one trial x[q, input] and its gradient with respect to W['in'], W['rec'],
-    W['out'] by forward sensitivities (arguments as bptt.gradient)."""
+    W['out'] by forward sensitivities (arguments as bptt.gradient). `spatial_signal`: the
+    recurrent neurons' learning signal is dE/dz of the same step only (OSTL's)."""
     if truncation not in TRUNCATIONS:
         raise NeurosimsError(f"truncation is {truncation!r}; choose one of {', '.join(TRUNCATIONS)}")
     f = trajectory or bptt.forward(W, adaptive, p, x)
@@ -59,11 +67,21 @@ def gradient(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray, target: np.n
         S_v = alpha * S_v + zeta * drive - (p["v_th"] * S_z if through_reset else 0.0)
         S_a = rho * S_a + S_z
         S_z = f["psi"][q][:, None] * (S_v - beta[:, None] * S_a)
-        S_y = kappa * S_y + zeta_out * (W["out"] @ S_z)
-        grad += err[q] @ S_y
+        if spatial_signal:
+            grad += (zeta_out * W["out"].T @ err[q]) @ S_z
+        else:
+            S_y = kappa * S_y + zeta_out * (W["out"] @ S_z)
+            grad += err[q] @ S_y
         zbar_out = kappa * zbar_out + zeta_out * f["z"][q]
         grad_out += np.outer(err[q], zbar_out)
         z_prev = f["z"][q]
     grads = {"in": grad[:n * n_in].reshape(n, n_in), "rec": grad[n * n_in:].reshape(n, n), "out": grad_out}
     np.fill_diagonal(grads["rec"], 0.0)  # no autapses
     return loss, grads
+
+
+def ostl_gradient(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray, target: np.ndarray, window: np.ndarray,
+                  classifier: bool = False) -> tuple[float, dict]:
+    """OSTL's gradient for the single recurrent layer and its readout: the layer's full forward
+    sensitivities with the reset, the spatial learning signal of each step."""
+    return gradient(W, adaptive, p, x, target, window, classifier, through_reset=True, spatial_signal=True)

@@ -63,3 +63,26 @@ def test_unknown_truncation_is_refused():
     W, x, target, adaptive = network(0)
     with pytest.raises(NeurosimsError, match="truncation is 'half'; choose one of none, diagonal"):
         exact.gradient(W, adaptive, P, x, target, np.ones(T), truncation="half")
+
+
+@pytest.mark.parametrize("recurrent", [False, True])
+def test_ostl_equals_bptt_for_one_layer_with_an_instantaneous_readout(recurrent):
+    """OSTL (eligibility through the reset, the learning signal of the same step) is BPTT's
+    gradient with the reset's derivative when the loss of a step depends on that step's
+    spikes only (a readout without leak): for one layer without recurrence, OSTL's claim,
+    and with recurrence too (the layer's O(n^3) traces). With the readout's leak it is not."""
+    W, x, target, adaptive = network(2)
+    if not recurrent:
+        W["rec"][:] = 0.0
+    window = np.ones(T)
+    instantaneous = dict(P, tau_out=1e-12)  # kappa = exp(-dt/tau_out) = 0
+    _, ostl = exact.ostl_gradient(W, adaptive, instantaneous, x, target, window)
+    _, full = bptt.gradient(W, adaptive, instantaneous, x, target, window, through_reset=True)
+    keys = ("in", "rec", "out") if recurrent else ("in", "out")
+    for k in keys:
+        scale = np.abs(full[k]).max()
+        assert scale > 1e-3, k
+        np.testing.assert_allclose(ostl[k], full[k], rtol=0, atol=1e-8 * scale, err_msg=k)
+    _, leaky_ostl = exact.ostl_gradient(W, adaptive, P, x, target, window)
+    _, leaky_full = bptt.gradient(W, adaptive, P, x, target, window, through_reset=True)
+    assert bptt.cosine(leaky_ostl, leaky_full)["in"] < 1 - 1e-3
