@@ -31,7 +31,6 @@ ROLES = {"input": "rate_input", "unit": "rflo_rate_unit", "readout": "rflo_reado
          "input_synapse": "rate_input_coupling", "synapse": "rate_coupling", "readout_synapse": "rate_readout",
          "rule": "rflo", "readout_rule": "readout_delta", "optimizer": "gradient_descent",
          "feedback": "learning_signal_feedback"}
-PLASTIC = ("recrec", "recout")
 
 
 @dataclass(frozen=True)
