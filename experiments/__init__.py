@@ -16,6 +16,7 @@ EXPERIMENTS = {
     "erbp": "neurosims.experiments.erbp",
     "superspike": "neurosims.experiments.superspike",
     "rflo": "neurosims.experiments.rflo",
+    "rule-alignment": "neurosims.experiments.rule_alignment",
 }
 
 # Experiments with more than one learner (`neurosims run NAME --learner L`); the first is the default.

@@ -57,6 +57,9 @@ def samples_of_chunk(train_index: np.ndarray, per_run: int, seed: int, chunk: in
     return np.resize(order[k * per_run:(k + 1) * per_run], per_run)
 
 
+PROGRESS_METRICS = 16  # metrics a progress line shows; metrics.json holds them all
+
+
 def train_in_chunks(store: RunStore, checkpoint: dict | None, trainer: Trainer, chunk_seconds: float,
                     label: str, progress: bool = True) -> tuple[dict, list[dict]]:
     """Run chunks 1..total after the checkpoint (or from the trainer's initial state), or until
@@ -84,8 +87,10 @@ def train_in_chunks(store: RunStore, checkpoint: dict | None, trainer: Trainer, 
         history.append({"chunk": chunk, "time": chunk * chunk_seconds, **result})
         write_npz(evaluation_path(store, chunk), arrays)
         store.write_metrics({"history": history})
-        bar.message(f"  t = {chunk * chunk_seconds:g} s: "
-                    + ", ".join(f"{k} {v:.4g}" for k, v in result.items()))
+        shown = list(result.items())[:PROGRESS_METRICS]
+        more = len(result) - len(shown)
+        bar.message(f"  t = {chunk * chunk_seconds:g} s: " + ", ".join(f"{k} {v:.4g}" for k, v in shown)
+                    + (f" (and {more} more in metrics.json)" if more > 0 else ""))
 
     def save(chunk):
         store.checkpoint({**state, "chunk": np.array(chunk), "history": np.array(json.dumps(history))})

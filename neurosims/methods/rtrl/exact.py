@@ -14,7 +14,9 @@ the reset). dI/dtheta is the direct term: x_j[q] for W_in[i, j], z_j[q-1] for W_
 row i. It costs O(n^2 (n_in + n)) memory and O(n^3 (n_in + n)) work per step: the reason the
 online rules drop terms. Keeping only each neuron's sensitivity to its own incoming weights
 (`truncation="diagonal"`: no W_rec dz/dtheta term) gives e-prop's eligibility traces, with the
-readout's leak handled exactly (Zenke & Neftci 2021, Sec. IV; Bellec et al. 2020, Eq. 13).
+readout's leak handled exactly (Zenke & Neftci 2021, Sec. IV; Bellec et al. 2020, Eq. 13);
+`truncation="diagonal-voltage"` also drops the adaptation's sensitivity: e-prop's rule for LIF
+neurons (plasticity/eprop_nonadaptive) applied to every neuron.
 The gradient is the same as backpropagation through time computes backwards
 (tests/methods/rtrl/test_exact.py: to 1e-8).
 
@@ -33,7 +35,7 @@ import numpy as np
 from neurosims.errors import NeurosimsError
 from neurosims.methods.eprop import bptt
 
-TRUNCATIONS = ("none", "diagonal")
+TRUNCATIONS = ("none", "diagonal", "diagonal-voltage")
 
 
 def gradient(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray, target: np.ndarray, window: np.ndarray,
@@ -63,10 +65,13 @@ def gradient(W: dict, adaptive: np.ndarray, p: dict, x: np.ndarray, target: np.n
         arriving = x[q] if q > 0 else np.zeros(n_in)
         direct = np.concatenate([np.einsum("ik,j->ikj", eye, arriving).reshape(n, n * n_in),
                                  np.einsum("ik,j->ikj", eye, z_prev).reshape(n, n * n)], axis=1)
-        drive = direct if truncation == "diagonal" else direct + W["rec"] @ S_z
+        drive = direct if truncation != "none" else direct + W["rec"] @ S_z
         S_v = alpha * S_v + zeta * drive - (p["v_th"] * S_z if through_reset else 0.0)
-        S_a = rho * S_a + S_z
-        S_z = f["psi"][q][:, None] * (S_v - beta[:, None] * S_a)
+        if truncation == "diagonal-voltage":
+            S_z = f["psi"][q][:, None] * S_v
+        else:
+            S_a = rho * S_a + S_z
+            S_z = f["psi"][q][:, None] * (S_v - beta[:, None] * S_a)
         if spatial_signal:
             grad += (zeta_out * W["out"].T @ err[q]) @ S_z
         else:
