@@ -16,6 +16,7 @@ EXPERIMENTS = {
     "erbp": "neurosims.experiments.erbp",
     "superspike": "neurosims.experiments.superspike",
     "rflo": "neurosims.experiments.rflo",
+    "ostl": "neurosims.experiments.ostl",
     "rule-alignment": "neurosims.experiments.rule_alignment",
 }
 

@@ -166,7 +166,7 @@ class DelayedMemory(EpropClassification):
     presets = PRESETS
     conditions = CONDITIONS
 
-    def trials(self, rng, config, count):
+    def trials(self, rng, config, count, stream=None):  # generated trials: every stream alike
         return trials(rng, config, count)
 
 

@@ -129,7 +129,7 @@ class EpropEvidence(EpropClassification):
     presets = PRESETS
     conditions = ("left", "right")  # the side with more cues
 
-    def trials(self, rng, config, count):
+    def trials(self, rng, config, count, stream=None):  # generated trials: every stream alike
         return trials(rng, config, count)
 
 

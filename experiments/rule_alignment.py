@@ -40,7 +40,7 @@ import numpy as np
 from brian2 import Hz, Quantity, ms
 
 from neurosims import plots
-from neurosims.config import Preset, Setting, quantity
+from neurosims.config import Preset, quantity
 from neurosims.errors import NeurosimsError
 from neurosims.experiment import Schedule
 from neurosims.methods.eprop import bptt

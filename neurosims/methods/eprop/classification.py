@@ -31,20 +31,26 @@ STOP_BELOW = 0.07  # the original's stopping criterion (Bellec et al. 2020, evid
 def shape(config, params: dict, trials: int | None = None, **recording) -> eprop.Shape:
     """The network of a batch of trials (or of `trials` trials, updated once)."""
     count = trials or config.batch
-    return eprop.Shape(n_in=config.n_inputs, n_rec=config.n_lif + config.n_adaptive, n_out=2,
+    return eprop.Shape(n_in=config.n_inputs, n_rec=config.n_lif + config.n_adaptive, n_out=classes(config),
                        sequence_steps=config.steps, sequences=count, batch=count, dt=float(config.dt),
-                       classifier=True, window_steps=eprop.event_window(params, float(config.dt)), **recording)
+                       classifier=True, window_steps=eprop.event_window(params, float(config.dt)),
+                       recurrent=getattr(config, "recurrent", True), **recording)
 
 
-def initial_weights(rng: np.random.Generator, n_in: int, n: int) -> tuple[dict, np.ndarray]:
+def classes(config) -> int:
+    """The readouts: one per class (two unless the task's Config says otherwise)."""
+    return getattr(config, "n_classes", 2)
+
+
+def initial_weights(rng: np.random.Generator, n_in: int, n: int, n_out: int = 2) -> tuple[dict, np.ndarray]:
     """NEST's evidence-accumulation example: W_in randn/sqrt(n_in), W_rec randn/sqrt(n) (no
     autapses), W_out Glorot-uniform, random feedback B randn."""
     rec = rng.standard_normal((n, n)) / np.sqrt(n)
     np.fill_diagonal(rec, 0.0)
-    limit = np.sqrt(3.0 / max(1.0, (n + 2) / 2.0))
+    limit = np.sqrt(3.0 / max(1.0, (n + n_out) / 2.0))
     weights = {"in": rng.standard_normal((n, n_in)) / np.sqrt(n_in), "rec": rec,
-               "out": rng.uniform(-limit, limit, (2, n))}
-    return weights, rng.standard_normal((n, 2))
+               "out": rng.uniform(-limit, limit, (n_out, n))}
+    return weights, rng.standard_normal((n, n_out))
 
 
 def response_window(config) -> np.ndarray:
@@ -62,11 +68,14 @@ class Network:
     a network of its own for the gradient checks."""
 
     def __init__(self, experiment, config, models: dict[str, Model], params: dict, sim, seed: int):
+        self.experiment = experiment
         self.trials, self.conditions, self.name = experiment.trials, experiment.conditions, experiment.name
         self.config, self.params, self.models, self.sim, self.seed = config, params, models, sim, seed
         self.net = eprop.Network(shape(config, params), models, sim)
         self.weights, self.feedback = initial_weights(np.random.default_rng([seed, INIT]), config.n_inputs,
-                                                      self.net.shape.n_rec)
+                                                      self.net.shape.n_rec, self.net.shape.n_out)
+        if not self.net.shape.recurrent:
+            self.weights["rec"][:] = 0.0
         self.adaptive = adaptive_flags(config)
         self.window = response_window(config)
         self._aligner = None  # the network of the gradient checks, opened at the first
@@ -74,7 +83,7 @@ class Network:
     def run(self, weights: dict, optimizer: dict, stream: int, index: int, learning: bool):
         """One batch of fresh trials from (stream, index). Returns (weights, optimizer, scores)."""
         x, target, labels, conditions = self.trials(np.random.default_rng([self.seed, stream, index]),
-                                                    self.config, self.config.batch)
+                                                    self.config, self.config.batch, stream)
         weights, optimizer, rec = self.net.run(weights, optimizer, self.feedback, self.adaptive, self.params, x,
                                                target, self.window, run_seed(self.seed, stream, index), learning,
                                                average_over_window=True)
@@ -128,8 +137,19 @@ class EpropClassification(eprop.EpropExperiment):
     export_refusal = ("its training stops at a criterion measured on validation batches during training, "
                       "which a fixed plan of compiled runs cannot follow")
 
-    def trials(self, rng: np.random.Generator, config, count: int):
+    def trials(self, rng: np.random.Generator, config, count: int, stream: int = TRAIN):
+        """Trials from `stream` (TRAIN, VALIDATE, TEST, STOPPING or ALIGNMENT: a task with a
+        fixed data set draws held-out samples for VALIDATE and TEST)."""
         raise NotImplementedError
+
+    def rule_gradient(self, W, feedback, adaptive, p, x, target, window, trajectory) -> dict:
+        """The rule's gradient of one trial in NumPy, for the check of the compiled network's."""
+        return bptt.eprop_gradient(W, feedback, adaptive, p, x, target, window, classifier=True,
+                                   trajectory=trajectory)[1]
+
+    def exact_gradient(self, W, adaptive, p, x, target, window, trajectory) -> dict:
+        """The gradient the rule approximates (BPTT with the same pseudo-derivative)."""
+        return bptt.gradient(W, adaptive, p, x, target, window, classifier=True, trajectory=trajectory)[1]
 
     def blueprint(self, config, models, params):
         return eprop.blueprint(self.name, shape(config, params), models)
@@ -175,7 +195,7 @@ class EpropClassification(eprop.EpropExperiment):
             "loss_after": last["validation_loss"],
             "training_wall_s": last["wall_s"],
             "mean_rate_after": last["mean_rate"],
-        }
+        } | (alignment_summary(history) if "alignment_all" in last else {})
 
     def figures(self, config, history, before, after):
         dt = float(config.dt)
@@ -192,6 +212,18 @@ class EpropClassification(eprop.EpropExperiment):
         if "alignment_all" in history[0]:
             figures["gradient_alignment.png"] = gradient_alignment_figure(history)
         return figures
+
+
+ALIGNMENT_SUMMARY = ("alignment_all_before", "alignment_all_after", "brian2_vs_rule_max", "brian2_vs_exact_max")
+
+
+def alignment_summary(history: list[dict]) -> dict:
+    """The cosine of the compiled network's gradient to the exact one before and after training,
+    and the largest differences, over the measurements, from the same rule in NumPy and from
+    the exact gradient (relative to the largest entry)."""
+    return {"alignment_all_before": history[0]["alignment_all"], "alignment_all_after": history[-1]["alignment_all"],
+            "brian2_vs_rule_max": max(h["alignment_brian2_vs_numpy_eprop"] for h in history),
+            "brian2_vs_exact_max": max(h["alignment_brian2_vs_exact"] for h in history)}
 
 
 def stopped(state: dict) -> bool:
@@ -235,7 +267,8 @@ def replay(net: Network, weights: dict, x: np.ndarray, record_state: tuple[str, 
     config = net.config
     side = net.side_network(len(x), record_state=tuple(record_state))
     _, _, recording = side.run(weights, side.initial_optimizer_state(), net.feedback, net.adaptive, net.params, x,
-                               np.zeros((len(x), config.steps, 2)), net.window, net.seed, learning=False)
+                               np.zeros((len(x), config.steps, classes(config))), net.window, net.seed,
+                               learning=False)
     return recording
 
 
@@ -251,7 +284,7 @@ def gradient_alignment(net: Network, weights: dict, index: int) -> dict:
     if net._aligner is None:
         net._aligner = net.side_network(config.alignment_trials, record_spikes=False, record_gradient=True)
     x, target, _, _ = net.trials(np.random.default_rng([net.seed, ALIGNMENT, index]), config,
-                                 config.alignment_trials)
+                                 config.alignment_trials, ALIGNMENT)
     params = dict(net.params, c_reg=0.0)
     _, _, recording = net._aligner.run(weights, net._aligner.initial_optimizer_state(), net.feedback, net.adaptive,
                                        params, x, target, net.window, net.seed, learning=False)
@@ -262,18 +295,21 @@ def gradient_alignment(net: Network, weights: dict, index: int) -> dict:
     numpy_eprop = {k: np.zeros_like(w) for k, w in weights.items()}
     for trial in range(len(x)):
         trajectory = bptt.forward(weights, net.adaptive, p, x[trial])
-        for total, (_, g) in ((exact, bptt.gradient(weights, net.adaptive, p, x[trial], target[trial], net.window,
-                                                     classifier=True, trajectory=trajectory)),
-                              (numpy_eprop, bptt.eprop_gradient(weights, feedback, net.adaptive, p, x[trial],
-                                                                target[trial], net.window, classifier=True,
-                                                                trajectory=trajectory))):
+        for total, g in ((exact, net.experiment.exact_gradient(weights, net.adaptive, p, x[trial], target[trial],
+                                                                net.window, trajectory)),
+                         (numpy_eprop, net.experiment.rule_gradient(weights, feedback, net.adaptive, p, x[trial],
+                                                                    target[trial], net.window, trajectory))):
             for k in total:
                 total[k] += g[k]
-    norm = lambda g: np.sqrt(sum(float(np.sum(v ** 2)) for v in g.values()))  # noqa: E731
+    learned = [k for k in WEIGHTS if np.any(weights[k])]  # (a feedforward layer's W_rec is 0, not learned)
+    norm = lambda g: np.sqrt(sum(float(np.sum(g[k] ** 2)) for k in learned))  # noqa: E731
     deviation = max(float(np.max(np.abs(brian2_eprop[k] - numpy_eprop[k])))
-                    / max(float(np.max(np.abs(numpy_eprop[k]))), 1e-300) for k in WEIGHTS)
-    return bptt.cosine(brian2_eprop, exact) | {"norm_ratio": norm(exact) / max(norm(brian2_eprop), 1e-300),
-                                               "brian2_vs_numpy_eprop": deviation}
+                    / max(float(np.max(np.abs(numpy_eprop[k]))), 1e-300) for k in learned)
+    from_exact = max(float(np.max(np.abs(brian2_eprop[k] - exact[k]))) / max(float(np.max(np.abs(exact[k]))), 1e-300)
+                     for k in learned)
+    return bptt.cosine(brian2_eprop, exact, tuple(learned)) | {
+        "norm_ratio": norm(exact) / max(norm(brian2_eprop), 1e-300), "brian2_vs_numpy_eprop": deviation,
+        "brian2_vs_exact": from_exact}
 
 
 def _weights(state: dict) -> dict:
@@ -298,8 +334,8 @@ def raster_and_readout(before: dict, after: dict, dt: float):
     def draw(ax, data, label):
         pi = probabilities(data["y"])
         t = np.arange(len(pi)) * dt
-        for k, name in enumerate(("class 0", "class 1")):
-            ax.plot(t, pi[:, k], lw=1, label=name)
+        for k in range(pi.shape[1]):
+            ax.plot(t, pi[:, k], lw=1, label=f"class {k}")
         ax.set_ylim(0, 1)
         ax.set_title(f"readout probabilities, {label}")
 
@@ -311,7 +347,7 @@ def gradient_alignment_figure(history: list[dict]):
     weight matrix, and the ratio of their norms on a log scale."""
     fig, axes = plots.plt.subplots(1, 2, figsize=(10, 3.5))
     x = [h["iteration"] for h in history]
-    for name in (*WEIGHTS, "all"):
+    for name in [k for k in (*WEIGHTS, "all") if f"alignment_{k}" in history[0]]:
         axes[0].plot(x, [h[f"alignment_{name}"] for h in history], "o-", ms=3, label=name)
     axes[0].axhline(0, color="0.6", lw=0.8)
     axes[0].set_ylim(-1.05, 1.05)

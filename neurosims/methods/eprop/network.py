@@ -69,6 +69,7 @@ class Shape:
     record_state: tuple[str, ...] = ()  # variables of the recurrent neurons to record every step (e.g. "v", "a")
     record_gradient: bool = False  # read back the gradient g the synapses accumulated (learning off)
     window_steps: int = 100  # steps between the event-driven rule's flushes (event_window)
+    recurrent: bool = True  # False: no recurrent synapses (a feedforward layer; W['rec'] is 0)
 
     def __post_init__(self):
         for name in ("n_in", "n_rec", "n_out", "sequence_steps", "sequences", "batch", "window_steps"):
@@ -164,7 +165,8 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
         inrec.connect(**all_to_all(shape.n_in, shape.n_rec))
         recrec = make_synapses(models["plastic"], rec, rec, "recrec", ns, sequence=sequence, update_every=every,
                                window=flush_every)
-        recrec.connect(**_without_autapses(shape.n_rec))
+        if shape.recurrent:  # else no synapses (Brian2 connects no empty arrays)
+            recrec.connect(**_without_autapses(shape.n_rec))
         recout = make_synapses(models["readout_plastic"], rec, out, "recout", ns, sequence=sequence,
                                update_every=every)
         recout.connect(**all_to_all(shape.n_rec, shape.n_out))
@@ -234,13 +236,14 @@ def recurrent_mask(n: int) -> np.ndarray:
 
 def to_synapses(shape: Shape, W: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Matrices W[post, pre] (in, rec, out) as pre-major synapse arrays (no autapses)."""
-    rec_t = W["rec"].T[recurrent_mask(shape.n_rec)]  # pre-major, diagonal dropped
+    rec_t = W["rec"].T[recurrent_mask(shape.n_rec)] if shape.recurrent else np.zeros(0)  # pre-major, no diagonal
     return {"inrec": W["in"].T.ravel(), "recrec": rec_t, "recout": W["out"].T.ravel()}
 
 
 def from_synapses(shape: Shape, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     rec_t = np.zeros((shape.n_rec, shape.n_rec))
-    rec_t[recurrent_mask(shape.n_rec)] = arrays["recrec"]
+    if shape.recurrent:
+        rec_t[recurrent_mask(shape.n_rec)] = arrays["recrec"]
     return {"in": arrays["inrec"].reshape(shape.n_in, shape.n_rec).T, "rec": rec_t.T,
             "out": arrays["recout"].reshape(shape.n_rec, shape.n_out).T}
 
