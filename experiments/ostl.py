@@ -35,7 +35,7 @@ from brian2 import Hz, Quantity, ms
 
 from neurosims.config import Preset, Setting, quantity
 from neurosims.methods.eprop import bptt
-from neurosims.methods.eprop.classification import ALIGNMENT_SUMMARY, TEST, VALIDATE, EpropClassification
+from neurosims.methods.eprop.classification import TEST, VALIDATE, EpropClassification
 from neurosims.methods.rtrl import exact
 
 TEST_DIGITS, VALIDATION_DIGITS = 360, 180
@@ -118,7 +118,6 @@ class Ostl(EpropClassification):
     presets = PRESETS
     conditions = tuple(str(d) for d in range(10))
     rule = "ostl"
-    summary_keys = (*EpropClassification.summary_keys, *ALIGNMENT_SUMMARY)
 
     def __init__(self):
         self._digits = None

@@ -123,6 +123,9 @@ def scores(rec: dict, target: np.ndarray, labels: np.ndarray, window: np.ndarray
 WEIGHTS = ("in", "rec", "out")
 
 
+ALIGNMENT_SUMMARY = ("alignment_all_before", "alignment_all_after", "brian2_vs_rule_max", "brian2_vs_exact_max")
+
+
 class EpropClassification(eprop.EpropExperiment):
     """Training on fresh batches with Adam, stopped by the original's criterion (below 7%
     validation error, confirmed on `stopping_batches` more batches); the test error on
@@ -131,7 +134,7 @@ class EpropClassification(eprop.EpropExperiment):
 
     summary_keys = ("iterations", "stopped_by_criterion", "validation_error_before",
                     "validation_error_after", "test_error", "loss_before", "loss_after", "training_wall_s",
-                    "mean_rate_after")
+                    "mean_rate_after", *ALIGNMENT_SUMMARY)
     classifier = True
     conditions: tuple[str, ...]
     export_refusal = ("its training stops at a criterion measured on validation batches during training, "
@@ -195,7 +198,7 @@ class EpropClassification(eprop.EpropExperiment):
             "loss_after": last["validation_loss"],
             "training_wall_s": last["wall_s"],
             "mean_rate_after": last["mean_rate"],
-        } | (alignment_summary(history) if "alignment_all" in last else {})
+        } | alignment_summary(history)
 
     def figures(self, config, history, before, after):
         dt = float(config.dt)
@@ -214,13 +217,12 @@ class EpropClassification(eprop.EpropExperiment):
         return figures
 
 
-ALIGNMENT_SUMMARY = ("alignment_all_before", "alignment_all_after", "brian2_vs_rule_max", "brian2_vs_exact_max")
-
-
 def alignment_summary(history: list[dict]) -> dict:
     """The cosine of the compiled network's gradient to the exact one before and after training,
     and the largest differences, over the measurements, from the same rule in NumPy and from
-    the exact gradient (relative to the largest entry)."""
+    the exact gradient (relative to the largest entry); NaN where alignment_trials is 0."""
+    if "alignment_all" not in history[-1]:
+        return dict.fromkeys(ALIGNMENT_SUMMARY, float("nan"))
     return {"alignment_all_before": history[0]["alignment_all"], "alignment_all_after": history[-1]["alignment_all"],
             "brian2_vs_rule_max": max(h["alignment_brian2_vs_numpy_eprop"] for h in history),
             "brian2_vs_exact_max": max(h["alignment_brian2_vs_exact"] for h in history)}

@@ -12,7 +12,7 @@ from neurosims.errors import NeurosimsError
 from neurosims.methods.eprop import bptt
 from neurosims.methods.rtrl import exact, rules
 
-from test_exact import P, T, network
+from .test_exact import P, T, network
 
 
 def same(a: dict, b: dict, keys=("in", "rec", "out")):
