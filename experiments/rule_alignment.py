@@ -19,16 +19,17 @@ Measured (log-spaced over training, and before): for every rule, the cosine simi
 gradient to exact RTRL's and their norm ratio, per weight matrix (input, recurrent, output)
 and over the recurrent layer (input and recurrent together), at the rule's own weights (before
 training, all rules share them); its loss; its state per synapse and multiply-adds per step
-(counted from its update equations). The e-prop rules' gradients are the compiled network's
-(plasticity/eprop for ALIF neurons with symmetric or random feedback, eprop_nonadaptive for
-the LIF form), accumulated in generated code with learning off; beside them the NumPy form of
-the same rule, and the largest difference between the two. The other rules' gradients are
-NumPy's: their compiled networks (superspike, rflo, decolle) run other neurons, and this
-comparison needs one network. The predicted ordering (rules that keep more of RTRL's terms
+(counted from its update equations). The gradients of the e-prop rules and of RFLO are the
+compiled network's (plasticity/eprop for ALIF neurons with symmetric or random feedback,
+eprop_nonadaptive for the LIF form, rflo_spiking with random feedback), accumulated in
+generated code with learning off; beside them the NumPy form of the same rule, and the largest
+difference between the two. The other rules' gradients are NumPy's: their compiled networks
+(superspike, decolle, ostl's feedforward layer) run other neurons or no recurrent synapses,
+and this comparison needs one network. The predicted ordering (rules that keep more of RTRL's terms
 align better) is checked pair by pair on the shared initial weights.
 
 Models (equations/): spike_pattern, eprop_iaf (neurons), eprop_readout, weighted_spike,
-eprop and eprop_nonadaptive (rules), eprop_readout_weights, gradient_descent (unused: learning
+eprop, eprop_nonadaptive and rflo_spiking (rules), eprop_readout_weights, gradient_descent (unused: learning
 is off in the compiled runs), learning_signal_feedback.
 """
 
@@ -52,7 +53,8 @@ from neurosims.training import log_spaced_chunks
 WEIGHTS = ("in", "rec", "out")
 # what is measured against exact RTRL: per matrix, and over the layer's input and recurrent weights
 MEASURES = (*(f"cos_{k}" for k in WEIGHTS), *(f"norm_{k}" for k in WEIGHTS), "cos_layer", "norm_layer")
-COMPILED = {"eprop-alif": "alif", "eprop-random": "alif", "eprop-lif": "lif"}  # rule -> compiled network
+COMPILED = {"eprop-alif": "alif", "eprop-random": "alif", "eprop-lif": "lif", "rflo": "rflo"}  # rule -> compiled network
+RANDOM_FEEDBACK = ("eprop-random", "rflo")  # the rules whose learning signal comes through B
 # pairs (better, worse) the review's argument predicts on the recurrent layer's cosine: more of
 # RTRL's terms kept, a closer gradient
 PREDICTED = (("ostl", "eprop-alif"),  # OSTL keeps the paths through the recurrent weights
@@ -137,7 +139,8 @@ def task(config: Config, seed: int) -> dict:
 
 
 class Network:
-    """The compiled e-prop networks (ALIF rule; LIF form) and the task the seed draws."""
+    """The compiled networks (e-prop's ALIF rule, its LIF form, spiking RFLO) and the task the
+    seed draws."""
 
     def __init__(self, config: Config, models: dict, params: dict, sim, seed: int):
         from neurosims.simulators import open_beside
@@ -147,11 +150,12 @@ class Network:
         self.adaptive = (np.arange(config.n) >= config.n_lif).astype(float)
         self.window = np.ones(config.trial_steps)
         self.p = eprop.plain_numbers(params, config.dt)
-        lif_models = dict(models, plastic=models["plastic_lif"])
         side = shape(config, params)
-        self.compiled = {"alif": eprop.Network(side, models, sim),
-                         "lif": eprop.Network(side, lif_models, open_beside(
-                             sim, eprop.blueprint("rule-alignment-lif", side, lif_models)))}
+        self.compiled = {"alif": eprop.Network(side, models, sim)}
+        for form in ("lif", "rflo"):
+            form_models = dict(models, plastic=models[f"plastic_{form}"])
+            self.compiled[form] = eprop.Network(side, form_models, open_beside(
+                sim, eprop.blueprint(f"rule-alignment-{form}", side, form_models)))
 
     def numpy_gradient(self, rule: str, weights: dict) -> tuple[float, dict]:
         """The rule's gradient (and loss) summed over the patterns, in NumPy."""
@@ -168,7 +172,7 @@ class Network:
     def compiled_gradient(self, rule: str, weights: dict) -> dict:
         """The gradient the compiled network's synapses accumulate over the patterns, learning
         off (symmetric feedback is B = W_out^T sent through the feedback synapses)."""
-        feedback = self.task["B"] if rule == "eprop-random" else weights["out"].T
+        feedback = self.task["B"] if rule in RANDOM_FEEDBACK else weights["out"].T
         net = self.compiled[COMPILED[rule]]
         _, _, recording = net.run(weights, {}, feedback, self.adaptive, dict(self.params, c_reg=0.0), self.task["x"],
                                   self.task["target"], self.window, self.seed, learning=False)
@@ -256,8 +260,8 @@ class RuleAlignment(eprop.EpropExperiment):
     presets = PRESETS
     classifier = False
     export_refusal = ("the rules train in NumPy and every measurement sets them against exact RTRL in NumPy; "
-                      "the compiled networks only accumulate the e-prop rules' gradients")
-    summary_keys = ("iterations", "predicted_pairs_holding", "predicted_pairs", "eprop_brian2_vs_numpy",
+                      "the compiled networks only accumulate the e-prop rules' and RFLO's gradients")
+    summary_keys = ("iterations", "predicted_pairs_holding", "predicted_pairs", "compiled_vs_numpy",
                     *(f"pair_{a}_over_{b}" for a, b in PREDICTED),
                     *(f"{rule}_{k}_{when}" for rule in rules.RULES for k in (*MEASURES, "loss")
                       for when in ("before", "after")),
@@ -265,7 +269,7 @@ class RuleAlignment(eprop.EpropExperiment):
 
     @property
     def roles(self) -> dict[str, str]:
-        return dict(super().roles, rule="eprop", lif_rule="eprop_nonadaptive")
+        return dict(super().roles, rule="eprop", lif_rule="eprop_nonadaptive", rflo_rule="rflo_spiking")
 
     def load_roles(self, overrides=None):
         if "feedback" in (overrides or {}):
@@ -275,7 +279,8 @@ class RuleAlignment(eprop.EpropExperiment):
 
     def compose(self, loaded):
         models = super().compose(loaded)
-        models["plastic_lif"] = combine(combine(loaded["synapse"], loaded["lif_rule"]), loaded["optimizer"])
+        for form in ("lif", "rflo"):
+            models[f"plastic_{form}"] = combine(combine(loaded["synapse"], loaded[f"{form}_rule"]), loaded["optimizer"])
         return models
 
     def blueprint(self, config, models, params):
@@ -314,7 +319,7 @@ class RuleAlignment(eprop.EpropExperiment):
         summary |= holds
         summary["predicted_pairs"] = len(PREDICTED)
         summary["predicted_pairs_holding"] = sum(holds.values())
-        summary["eprop_brian2_vs_numpy"] = max(h[f"{rule}_brian2_vs_numpy"] for h in history for rule in COMPILED)
+        summary["compiled_vs_numpy"] = max(h[f"{rule}_brian2_vs_numpy"] for h in history for rule in COMPILED)
         return summary
 
     def figures(self, config, history, before, after):
