@@ -68,8 +68,8 @@ def blueprint(name: str, shape: Shape, models: dict[str, Model]) -> Blueprint:
     trial = shape.trial_steps * dt
 
     def build():
-        ns = {"x_in": TimedArray(np.zeros((shape.trial_steps, shape.n_in)), dt=dt, name="x_in"),
-              "y_target": TimedArray(np.zeros((shape.trial_steps, shape.n_out)), dt=dt, name="y_target")}
+        ns = {"x_in": TimedArray(np.zeros((shape.steps, shape.n_in)), dt=dt, name="x_in"),
+              "y_target": TimedArray(np.zeros((shape.steps, shape.n_out)), dt=dt, name="y_target")}
         inputs = make_group(models["input"], shape.n_in, "inputs", ns)
         rec = make_group(models["unit"], shape.n_rec, "rec", ns, sequence=trial, end_of_step_order=-5)  # before y
         out = make_group(models["readout"], shape.n_out, "out", ns)
@@ -110,6 +110,17 @@ def to_synapses(w: np.ndarray) -> np.ndarray:
 
 def from_synapses(array: np.ndarray, n_pre: int, n_post: int) -> np.ndarray:
     return np.asarray(array).reshape(n_pre, n_post).T
+
+
+def run_inputs(shape: Shape, x: np.ndarray, target: np.ndarray) -> dict:
+    """The TimedArrays of one run from x[trial, step, input] and target[trial, step, output]
+    (`shape.trials` trials, or one trial for all), one trial after another, and the extra last
+    step (the first of the next trial, whose input and target nothing reads)."""
+    def whole_run(a, width):
+        a = np.broadcast_to(np.asarray(a, dtype=np.float64), (shape.trials, shape.trial_steps, width))
+        return np.concatenate([a.reshape(-1, width), np.zeros((1, width))])
+
+    return {"x_in": whole_run(x, shape.n_in), "y_target": whole_run(target, shape.n_out)}
 
 
 def run_values(shape: Shape, models: dict[str, Model], params: dict, weights, h0: np.ndarray,

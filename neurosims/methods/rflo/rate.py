@@ -105,14 +105,15 @@ def gradient(method: str, w: Weights, x: np.ndarray, target: np.ndarray, h0: np.
     return loss, {"in": d_in, "rec": d_rec, "out": d_out}
 
 
-def train(method: str, w: Weights, x: np.ndarray, target: np.ndarray, h0: np.ndarray, tau: float, trials: int,
+def train(method: str, w: Weights, x: np.ndarray, target: np.ndarray, h0: np.ndarray, tau: float,
           eta: tuple[float, float, float]) -> tuple[Weights, np.ndarray]:
     """Gradient descent, one update at the end of every trial (the authors' offline updates),
-    learning rates eta = (in, rec, out). Returns the weights and the loss of every trial."""
+    learning rates eta = (in, rec, out); x[trial, step, input] and target[trial, step, output],
+    one trial after another. Returns the weights and the loss of every trial."""
     w = w.copy()
-    losses = np.zeros(trials)
-    for k in range(trials):
-        losses[k], g = gradient(method, w, x, target, h0, tau)
+    losses = np.zeros(len(x))
+    for k, (x_k, target_k) in enumerate(zip(x, target)):
+        losses[k], g = gradient(method, w, x_k, target_k, h0, tau)
         w.w_in = w.w_in - eta[0] * g["in"]
         w.w_rec = w.w_rec - eta[1] * g["rec"]
         w.w_out = w.w_out - eta[2] * g["out"]
@@ -125,3 +126,33 @@ def periodic_task(period: int = 100) -> tuple[np.ndarray, np.ndarray]:
     t = np.arange(period)
     target = np.sin(2 * np.pi * t / period) + 0.5 * np.sin(4 * np.pi * t / period) + 0.25 * np.sin(8 * np.pi * t / period)
     return np.zeros((period, 1)), target[:, None]
+
+
+CUE_STEP, PULSE_STEPS, BUMP_STEPS = 10, 5, 3.0  # the interval task's first cue, pulse length, bump width
+
+
+def interval_task(intervals: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Interval matching (the timing task of Murray 2019): two input pulses of PULSE_STEPS
+    steps, the first at CUE_STEP, the second `interval` steps later; the output must make a
+    bump (a Gaussian of BUMP_STEPS steps' width) one interval after the second pulse began.
+    One trial per interval: x[trial, step, 1], target[trial, step, 1]."""
+    intervals = np.asarray(intervals, dtype=int)
+    go = CUE_STEP + 2 * intervals
+    if intervals.min() < PULSE_STEPS or go.max() + 3 * BUMP_STEPS >= steps:
+        raise NeurosimsError(f"intervals {intervals.min()}-{intervals.max()} steps do not fit a trial of {steps} "
+                             f"steps (the cues need {PULSE_STEPS} steps and the answer {CUE_STEP} + 2 intervals "
+                             f"+ {3 * BUMP_STEPS:g})")
+    t = np.arange(steps)
+    x = np.zeros((len(intervals), steps, 1))
+    for k, interval in enumerate(intervals):
+        x[k, CUE_STEP:CUE_STEP + PULSE_STEPS] = 1.0
+        x[k, CUE_STEP + interval:CUE_STEP + interval + PULSE_STEPS] = 1.0
+    target = np.exp(-0.5 * ((t[None, :] - go[:, None]) / BUMP_STEPS) ** 2)
+    return x, target[:, :, None]
+
+
+def peak_error(y: np.ndarray, intervals: np.ndarray) -> float:
+    """The interval task's timing error: the mean distance, in steps, of the output's largest
+    value from the target bump's centre, over trials (y[trial, step])."""
+    go = CUE_STEP + 2 * np.asarray(intervals)
+    return float(np.mean(np.abs(np.argmax(y, axis=1) - go)))

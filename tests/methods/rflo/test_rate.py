@@ -53,8 +53,9 @@ def test_rflo_learns_the_periodic_output_nearly_as_well_as_bptt():
     x, target = rate.periodic_task()
     w0 = rate.initial_weights(1, 50, 1, np.random.default_rng(0))
     h0 = 0.1 * np.ones(50)
-    _, rflo = rate.train("rflo", w0, x, target, h0, TAU, 1000, (0.0, 0.03, 0.03))
-    _, bptt = rate.train("bptt", w0, x, target, h0, TAU, 1000, (0.0, 0.03, 0.03))
+    x, target = np.broadcast_to(x, (1000, *x.shape)), np.broadcast_to(target, (1000, *target.shape))
+    _, rflo = rate.train("rflo", w0, x, target, h0, TAU, (0.0, 0.03, 0.03))
+    _, bptt = rate.train("bptt", w0, x, target, h0, TAU, (0.0, 0.03, 0.03))
     print("loss after 1000 trials: RFLO", rflo[-1], "BPTT", bptt[-1])
     assert rflo[-1] <= 0.1 * rflo[0]
     assert rflo[-1] <= 2 * bptt[-1]
