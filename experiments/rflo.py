@@ -114,9 +114,10 @@ class Network:
 
     def trials(self, chunk: int) -> tuple[np.ndarray, np.ndarray]:
         """x[trial, step, 1] and target[trial, step, 1] of the training run `chunk` (1, 2, ...);
-        the periodic task has one trial for all."""
+        the periodic task repeats its one trial."""
         if self.config.task == "periodic":
-            return self.test_x, self.test_target
+            runs = (self.config.trials_per_run, self.steps, 1)
+            return np.broadcast_to(self.test_x, runs), np.broadcast_to(self.test_target, runs)
         rng = np.random.default_rng([self.seed, 3, chunk])
         intervals = rng.integers(self.config.interval_min, self.config.interval_max + 1, self.config.trials_per_run)
         return rate.interval_task(intervals, self.steps)
@@ -151,8 +152,6 @@ class Network:
             w, losses, tests = self.weights.copy(), [], {}
             for chunk in range(1, chunks.chunks + 1):
                 x, target = self.trials(chunk)
-                x = np.broadcast_to(x, (self.config.trials_per_run, *x.shape[1:]))
-                target = np.broadcast_to(target, (self.config.trials_per_run, *target.shape[1:]))
                 w, part = rate.train("bptt", w, x, target, self.h0, tau, eta)
                 losses.append(part)
                 if chunk in measured:

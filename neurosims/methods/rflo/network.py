@@ -114,11 +114,11 @@ def from_synapses(array: np.ndarray, n_pre: int, n_post: int) -> np.ndarray:
 
 def run_inputs(shape: Shape, x: np.ndarray, target: np.ndarray) -> dict:
     """The TimedArrays of one run from x[trial, step, input] and target[trial, step, output]
-    (`shape.trials` trials, or one trial for all), one trial after another, and the extra last
-    step (the first of the next trial, whose input and target nothing reads)."""
+    (`shape.trials` trials), one trial after another, and the extra last step (the first of the
+    next trial, whose input and target nothing reads)."""
     def whole_run(a, width):
-        a = np.broadcast_to(np.asarray(a, dtype=np.float64), (shape.trials, shape.trial_steps, width))
-        return np.concatenate([a.reshape(-1, width), np.zeros((1, width))])
+        a = np.asarray(a, dtype=np.float64).reshape(shape.trials * shape.trial_steps, width)
+        return np.concatenate([a, np.zeros((1, width))])
 
     return {"x_in": whole_run(x, shape.n_in), "y_target": whole_run(target, shape.n_out)}
 
