@@ -8,9 +8,9 @@ e-prop's working-memory tasks (Bellec et al. 2020, Nat Commun 11:3625).
 The input channel is encoded in spikes: a pulse of sign + makes the "positive" group of 10
 input neurons fire for its 50 ms, a pulse of sign - the "negative" group; the go group fires
 during the response window at the end of the trial, and a noise group fires throughout.
-Default timing: pulses at 200 ms and 750 ms (a delay of 500 ms between them), go cue and
-response window [850, 1050) ms. Labels: 1 when the signs differ, 0 when they are equal; all
-four sign pairs equally likely. Two softmax readouts, cross-entropy in the response window,
+Default timing: pulses at 200 ms and 750 ms (a delay of 500 ms between them), each up to
+20 ms late, go cue and response window [850, 1050) ms. Labels: 1 when the signs differ, 0
+when they are equal; all four sign pairs equally likely. Two softmax readouts, cross-entropy in the response window,
 Adam, batches of 32, training stopped by the criterion of the e-prop experiments (validation
 error < 7%, confirmed on 8 batches); the test error is measured on `test_batches` x `batch`
 held-out trials (224 by default). "Correct output sign" is the readout with the larger mean
@@ -37,7 +37,9 @@ from neurosims.methods.eprop.classification import EpropClassification
 @dataclass(frozen=True)
 class Timing:
     """The card's protocol, shared by both learners: pulses of 50 ms, a delay of 500 ms
-    between them (300-600 ms on the card), go cue and a response window of 200 ms."""
+    between them (300-600 ms on the card), go cue and a response window of 200 ms. Each
+    pulse starts up to `jitter` late (independently, uniform over the steps), so the delay
+    and the time from the second pulse to the go cue vary from trial to trial (issue 20)."""
 
     dt: Quantity = quantity(1 * ms)
     first_pulse: Quantity = quantity(200 * ms)  # onset of the first pulse
@@ -45,13 +47,17 @@ class Timing:
     delay: Quantity = quantity(500 * ms)  # from the end of the first pulse to the second
     go_after: Quantity = quantity(50 * ms)  # from the end of the second pulse to the go cue
     response: Quantity = quantity(200 * ms)  # the response window starts with the go cue
+    jitter: Quantity = quantity(20 * ms)  # each pulse starts up to this late
 
     def __post_init__(self):
         for name in ("dt", "pulse", "delay", "response", "first_pulse"):
             if not float(getattr(self, name)) > 0:
                 raise ValueError(f"{name} must be positive")
-        if float(self.go_after) < 0:
-            raise ValueError("go_after must be at least 0")
+        if float(self.go_after) < 0 or float(self.jitter) < 0:
+            raise ValueError("go_after and jitter must be at least 0")
+        if float(self.jitter) > float(self.go_after) or float(self.jitter) > float(self.delay):
+            raise ValueError("jitter must be at most go_after and delay (a late pulse must end before the next "
+                             "pulse and the go cue)")
 
     def _steps(self, duration) -> int:
         return int(round(float(duration / self.dt)))
@@ -66,11 +72,16 @@ class Timing:
 
     @property
     def pulse_steps(self) -> list[slice]:
-        """The steps of the first and the second pulse."""
+        """The steps of the first and the second pulse, without jitter."""
         first = self._steps(self.first_pulse)
         second = self._steps(self.first_pulse + self.pulse + self.delay)
         width = self._steps(self.pulse)
         return [slice(first, first + width), slice(second, second + width)]
+
+    def jittered_pulses(self, rng: np.random.Generator, count: int) -> list[list[slice]]:
+        """The steps of each trial's two pulses, each started 0 to `jitter` late."""
+        late = rng.integers(0, self._steps(self.jitter) + 1, (count, 2))
+        return [[slice(w.start + d, w.stop + d) for w, d in zip(self.pulse_steps, delays)] for delays in late]
 
 
 def signs(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -145,11 +156,12 @@ def trials(rng: np.random.Generator, config: Config, count: int):
     group, dt, steps = config.n_per_group, float(config.dt), config.steps
     x = np.zeros((count, steps, 4 * group))
     pair = signs(rng, count)
-    for k, window in enumerate(config.pulse_steps):
-        fire = rng.random((count, window.stop - window.start, group)) < float(config.pulse_rate) * dt
-        for sign in (0, 1):
-            shown = (pair[:, k] == sign)[:, None, None]
-            x[:, window, sign * group:(sign + 1) * group] = fire & shown
+    width = config.pulse_steps[0].stop - config.pulse_steps[0].start
+    for b, windows in enumerate(config.jittered_pulses(rng, count)):
+        for k, window in enumerate(windows):
+            fire = rng.random((width, group)) < float(config.pulse_rate) * dt
+            sign = pair[b, k]
+            x[b, window, sign * group:(sign + 1) * group] = fire
     window = config.window_steps
     x[:, steps - window:, 2 * group:3 * group] = rng.random((count, window, group)) < float(config.go_rate) * dt
     x[:, :, 3 * group:] = rng.random((count, steps, group)) < float(config.noise_rate) * dt

@@ -1,19 +1,32 @@
 """Fast predictive coding (Huh & Sejnowski 2018, task 1): a network of 30 theta neurons learns,
-by the exact gradient, to reproduce its 2-D input in its output, o(t) = O s(t) ~ x(t), with a
-small cost on activity; the coding error is compared with a rate code of the same spike count.
+by the exact gradient, to reproduce its 2-D input in its output, o(t) = O s(t) ~ x(t), at a
+held firing rate; the coding error is compared with a rate code of the same spike count.
 
 Huh D, Sejnowski TJ (2018). Gradient descent for spiking neural networks. NeurIPS 31
-(arXiv:1706.04698). The network is the smooth one of equations/neurons/theta_gated.py; W, U,
-O and I0 are trained with Adam on the exact gradient of
-    sum_n (0.5 |o[n] - x[n]|^2 + mu sum_i s_i[n]) dt
-computed by backpropagation through the Euler steps (neurosims/methods/exact_gradient/network.py). Inputs:
-white noise smoothed by a Gaussian of 20 ms, scaled to unit variance, trials of 0.5 s. The
-trained weights are re-run in Brian2 (compiled) and the error is reported from that run. The
-compiled run and NumPy's agree to 1e-12 on most trials; in a few, rounding differences (C++
-with -ffast-math against NumPy) decide whether a neuron that lingers at its threshold fires,
-after which the trials differ (measured with the default preset: 14 of 16 test trials within
-1e-6, coding error 0.2325 in Brian2 against 0.2323 in NumPy). Brian2's runtime mode agrees
-to 1e-13 on all of them.
+(arXiv:1706.04698). The network is the smooth one of equations/neurons/theta_gated.py; W, U
+and I0 are trained with Adam on the exact gradient of
+    sum_n 0.5 |o[n] - x[n]|^2 dt + rate_cost/2 (r - rate_target)^2
+(r: the trial's mean rate) computed by backpropagation through the exact phase map
+(neurosims/methods/exact_gradient/network.py); the readout O is the least-squares decoder of
+the recent batches, as the rate code's is. Inputs: white noise smoothed by a Gaussian of 20 ms,
+scaled to unit variance, trials of 0.5 s. The trained weights are re-run in Brian2 (compiled)
+and the error is reported from that run.
+
+Choices the paper does not state, with their reasons:
+- tau_s = 20 ms (the card: 5-10 ms). At 5 ms even hand-built predictive-coding weights lost to
+  the rate code (0.192 against 0.099, measured outside this code, issue 20): a synaptic trace
+  shorter than the neurons' spike latency cannot hold the estimate between spikes.
+- tau_m = 10 ms, gate width 0.5 rad (the model file), dt = 1 ms (the phase map is exact at any
+  step; a passage through the gate still covers two or three steps, which the gradient needs).
+- The rate is held at `rate_target` (20 Hz) by the penalty, so that the trained network cannot
+  buy its accuracy with spikes: unpenalised, training drove it to 80-90 Hz, where the rate
+  code with as many spikes is as good.
+- Initial weights (`start`): "random" (the default): U ~ N(0, input_gain^2), W ~ N(0, 1e-4^2),
+  I0 = bias (below the onset of firing, so that neurons fire when the input drives them);
+  "structured": the predictive-coding solution of Boerlin, Machens & Deneve (2013, PLoS
+  Comput Biol 9:e1003258) written for this network, decoder D (random unit directions x
+  decoder_norm), O = D, U = gain D^T, W = -gain D^T D, so that I = gain D^T (x - o) + I0.
+- Adam with the step per matrix of STEP_SCALE, learning_rate falling linearly to a tenth.
 
 Coding error: mean |o - x|^2 / mean |x|^2 on held-out trials. Rate-code baseline: 30
 Poisson neurons with rates [d_i . x(t)]_+ (preferred directions d_i evenly around the circle)
@@ -30,7 +43,7 @@ import numpy as np
 from brian2 import Quantity, ms, second
 
 from neurosims import plots
-from neurosims.config import Preset, quantity
+from neurosims.config import Preset, Setting, quantity
 from neurosims.inputs import smoothed_noise
 from neurosims.methods.exact_gradient import network as diff
 from neurosims.methods.spike_coding import metrics
@@ -41,15 +54,21 @@ TRAIN, TEST, INIT, BASELINE = range(4)  # random streams
 class Config:
     n_neurons: int = 30
     n_inputs: int = 2
-    dt: Quantity = quantity(0.5 * ms)  # resolves a passage through the gate (about 2.5 ms)
+    dt: Quantity = quantity(1 * ms)
     trial: Quantity = quantity(0.5 * second)
     input_smoothing: Quantity = quantity(20 * ms)
     batch: int = 8
-    iterations: int = 300
-    learning_rate: float = 0.05  # Adam, relative to each matrix's scale
-    activity_cost: float = 1e-4  # mu
-    input_gain: float = 2.0  # scale of the initial U
-    bias: float = -0.02  # initial I0: just below the onset of firing
+    iterations: int = 600
+    learning_rate: float = 0.02  # Adam, relative to each matrix's scale
+    rate_target: float = 20.0  # Hz
+    rate_cost: float = 0.1  # per Hz^2
+    readout_memory: float = 0.95  # weight of the earlier batches in the readout's least squares
+    ridge: float = 1e-6  # of the readout, relative to the mean variance of s
+    start: str = "random"  # or "structured" (see the module docstring)
+    input_gain: float = 6.0  # s.d. of the initial U (random start)
+    structured_gain: float = 3000.0  # the structured start's gain (current per unit coding error)
+    decoder_norm: float = 3e-3  # the structured start's |D_i| (seconds)
+    bias: float = -0.5  # initial I0: below the onset of firing (I = 0)
     n_checkpoints: int = 6
     test_trials: int = 16
 
@@ -57,21 +76,28 @@ class Config:
         for name in ("n_neurons", "n_inputs", "batch", "iterations", "n_checkpoints", "test_trials"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
-        if self.learning_rate <= 0 or self.activity_cost < 0:
-            raise ValueError("learning_rate must be positive and activity_cost at least 0")
+        if self.learning_rate <= 0 or self.rate_cost < 0 or self.rate_target < 0:
+            raise ValueError("learning_rate must be positive, rate_cost and rate_target at least 0")
+        if not 0 <= self.readout_memory < 1 or self.ridge < 0:
+            raise ValueError("readout_memory must be in [0, 1) and ridge at least 0")
+        if self.start not in ("random", "structured"):
+            raise ValueError(f"start must be 'random' or 'structured', not {self.start!r}")
 
     @property
     def steps(self) -> int:
         return int(round(float(self.trial / self.dt)))
 
 
+TAU_S = Setting(20 * ms, "issue 20: at 5 ms (the card's 5-10 ms) even hand-built predictive-coding weights lose "
+                         "to the rate code; see experiments/fast_coding.py")
 PRESETS = {
     "tiny": Preset("every stage in seconds (10 neurons, 12 updates): a check of the set-up",
-                   dict(n_neurons=10, trial=0.1 * second, batch=2, iterations=12, n_checkpoints=2, test_trials=2)),
-    "quick": Preset("60 updates: the coding error falls 3x or more in about 20 s",
-                    dict(iterations=60, n_checkpoints=3, test_trials=8)),
-    "default": Preset("300 updates", {}),
-    "paper": Preset("2000 updates", dict(iterations=2000, n_checkpoints=10)),
+                   dict(n_neurons=10, trial=0.1 * second, batch=2, iterations=12, n_checkpoints=2, test_trials=2,
+                        tau_s=TAU_S)),
+    "quick": Preset("100 updates: the coding error falls 3x or more in about 30 s",
+                    dict(iterations=100, n_checkpoints=3, test_trials=16, tau_s=TAU_S)),
+    "default": Preset("600 updates", dict(tau_s=TAU_S)),
+    "paper": Preset("3000 updates", dict(iterations=3000, n_checkpoints=10, tau_s=TAU_S)),
 }
 
 
@@ -84,11 +110,17 @@ def signal(rng: np.random.Generator, config: Config, count: int) -> np.ndarray:
 
 def initial_params(rng: np.random.Generator, config: Config) -> dict:
     n, k = config.n_neurons, config.n_inputs
+    bias = np.full(n, config.bias)
+    if config.start == "structured":
+        angles = rng.uniform(0, 2 * np.pi, n)
+        decoder = np.stack([np.cos(angles), np.sin(angles)])[:k] * config.decoder_norm
+        gain = config.structured_gain
+        return {"W": -gain * decoder.T @ decoder, "U": gain * decoder.T, "O": decoder, "I0": bias}
     return {"W": rng.normal(0, 1, (n, n)) * 1e-4, "U": rng.normal(0, 1, (n, k)) * config.input_gain,
-            "O": rng.normal(0, 1, (k, n)) * 1e-3, "I0": np.full(n, config.bias)}
+            "O": np.zeros((k, n)), "I0": bias}
 
 
-STEP_SCALE = {"W": 1e-3, "U": None, "O": None, "I0": 0.05}  # Adam step per matrix (None: its init s.d.)
+STEP_SCALE = {"W": 2e-2, "U": None, "I0": 0.05}  # Adam step per matrix (None: its init s.d.)
 
 
 class Network:
@@ -98,14 +130,14 @@ class Network:
     def __init__(self, config: Config, params: dict, sim, seed: int):
         self.config, self.params, self.sim, self.seed = config, params, sim, seed  # tau_m, tau_s, gate_width
         self.constants = diff.constants(params, config.dt)
+        self.loss_terms = {"rate": (config.rate_target, config.rate_cost) if config.rate_cost else None}
         self.test_x = signal(np.random.default_rng([seed, TEST]), config, config.test_trials)
         self.initial = initial_params(np.random.default_rng([seed, INIT]), config)
 
-    def gradient(self, weights: dict, chunk: int) -> dict:
-        """The exact gradient of the coding loss (with the activity cost) on the chunk's batch."""
-        config = self.config
-        x = signal(np.random.default_rng([self.seed, TRAIN, chunk]), config, config.batch)
-        return diff.gradient(weights, x, x, np.ones(config.steps), self.constants, activity=config.activity_cost)[1]
+    def batch(self, chunk: int) -> dict:
+        """The chunk's trials: the target is the input."""
+        x = signal(np.random.default_rng([self.seed, TRAIN, chunk]), self.config, self.config.batch)
+        return {"x": x, "y": x, "mask": np.ones(self.config.steps), "theta0": None}
 
     def evaluate(self, weights: dict, final: bool) -> tuple[dict, dict]:
         """Metrics of the weights on the held-out trials (NumPy); `final`: also re-run in Brian2."""

@@ -63,7 +63,7 @@ def metric_unit(name: str) -> str:
     the others (errors, distances, losses, correlations, ratios) have none."""
     if name.endswith("_s") or name.endswith("_at_s"):
         return "s"
-    if re.search(r"(^|_)rate(_|$)", name) and "error" not in name:
+    if re.search(r"(^|_)rate(_|$)", name) and "error" not in name and "_over_" not in name:  # not a ratio
         return "Hz"
     return ""
 

@@ -12,29 +12,57 @@ from neurosims.experiments import delayed_memory
 
 
 def test_trials_follow_the_protocol():
-    """Two 50 ms pulses 500 ms apart, each on the positive or the negative group only; the go
-    group fires in the response window only, which starts 50 ms after the second pulse; label
-    1 exactly when the signs differ; all four sign pairs occur, named by their condition."""
+    """Two 50 ms pulses 500 ms apart, each up to 20 ms late (independently; every lateness
+    occurs), each on the positive or the negative group only; the go group fires in the
+    response window only, which starts 50 ms after the unjittered second pulse; label 1
+    exactly when the signs differ; all four sign pairs occur, named by their condition."""
     config = delayed_memory.Config()
     assert config.steps == 1050 and config.window_steps == 200  # trials of at least 1 s
+    assert config.pulse_steps == [slice(200, 250), slice(750, 800)]
     x, target, labels, conditions = delayed_memory.trials(np.random.default_rng(0), config, 400)
     positive, negative, go, noise = (x[:, :, g * 10:(g + 1) * 10] for g in range(4))
-    windows = [slice(200, 250), slice(750, 800)]
-    assert config.pulse_steps == windows
-    pulse_steps = np.zeros(config.steps, bool)
-    for w in windows:
-        pulse_steps[w] = True
-    assert (positive + negative)[:, ~pulse_steps].sum() == 0
+    pulses = (positive + negative).sum(axis=2) > 0  # [trial, step]
     signs = []
-    for w in windows:
-        pos, neg = positive[:, w].sum(axis=(1, 2)), negative[:, w].sum(axis=(1, 2))
+    for earliest in (200, 750):
+        span = pulses[:, earliest - 5:earliest + 80]
+        onsets = span.argmax(axis=1) + earliest - 5
+        ends = earliest + 75 - span[:, ::-1].argmax(axis=1)
+        assert onsets.min() >= earliest and ends.max() <= earliest + 70  # within the pulse and 20 ms
+        assert len(set(onsets)) > 15  # jittered (Poisson spikes may start a pulse's first spike late)
+        pos = positive[:, earliest:earliest + 70].sum(axis=(1, 2))
+        neg = negative[:, earliest:earliest + 70].sum(axis=(1, 2))
         assert np.all((pos == 0) | (neg == 0)) and np.all(pos + neg > 0)
         signs.append(pos > 0)
+    outside = np.ones(config.steps, bool)
+    outside[200:270] = outside[750:820] = False
+    assert pulses[:, outside].sum() == 0
     np.testing.assert_array_equal(labels, (signs[0] != signs[1]).astype(int))
     np.testing.assert_array_equal(conditions, 2 * (~signs[0]) + (~signs[1]))  # 0: (+,+) ... 3: (-,-)
     assert set(conditions) == {0, 1, 2, 3}
     assert go[:, :850].sum() == 0 and go[:, 850:].mean() > 0.02
     assert np.all(target[np.arange(400), :, labels] == 1)
+
+
+def test_exact_trials_vary():
+    """The exact learner's trials (issue 20): every trial starts from its own random phases,
+    its input channels carry noise of the configured s.d., each pulse (+-1 for 50 ms) starts
+    0 to 20 ms late, the cue is 1 in the response window only, and a fresh draw of held-out
+    trials repeats no training trial."""
+    from neurosims.experiments import delayed_memory_exact as exact
+
+    config = exact.Config()
+    batch = exact.trials(np.random.default_rng(0), config, 64)
+    other = exact.trials(np.random.default_rng(1), config, 64)
+    assert np.std(batch["theta0"]) > 1.5 and not np.allclose(batch["theta0"][0], batch["theta0"][1])
+    quiet = batch["x"][:, :150]
+    assert abs(quiet.std() - config.input_noise) < 0.01
+    onsets = [np.argmax(np.abs(batch["x"][:, start:start + 80, 0]) > 0.5, axis=1) for start in (200, 750)]
+    for late in onsets:
+        assert late.min() >= 0 and late.max() <= 20 and len(set(late)) > 10
+    cue = batch["x"][:, :, 1] > 0.5
+    assert cue[:, 850:].mean() > 0.99 and cue[:, :850].mean() < 0.01
+    assert np.all(np.sign(batch["y"][:, 0, 0]) == batch["sign"])
+    assert not any(np.allclose(a, b) for a in batch["x"][:8] for b in other["x"][:8])
 
 
 def test_eprop_quick_preset_learns_the_xor_and_needs_adaptation(quick_run, tmp_path):
