@@ -94,7 +94,7 @@ PRESETS = {
     "tiny": Preset("every stage in seconds (10 neurons, 12 updates): a check of the set-up",
                    dict(n_neurons=10, trial=0.1 * second, batch=2, iterations=12, n_checkpoints=2, test_trials=2,
                         tau_s=TAU_S)),
-    "quick": Preset("100 updates: the coding error falls 3x or more in about 30 s",
+    "quick": Preset("100 updates, in about 30 s",
                     dict(iterations=100, n_checkpoints=3, test_trials=16, tau_s=TAU_S)),
     "default": Preset("600 updates", dict(tau_s=TAU_S)),
     "paper": Preset("3000 updates", dict(iterations=3000, n_checkpoints=10, tau_s=TAU_S)),
