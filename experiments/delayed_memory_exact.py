@@ -36,8 +36,8 @@ Choices the paper does not state, with their reasons:
 `--set recurrent=False` keeps W at 0: the network without recurrent memory.
 
 Measured (2026-12-07, default preset, 800 updates): held-out accuracy 52% -> 79% (seed 0),
-63.5% -> 60.5% (seed 1): the issue's 95% is not reached. With a 50 ms delay the same set-up
-reaches 89% in 150 updates (tests/experiments/test_delayed_memory.py). README: the numbers.
+63.5% -> 60.5% (seed 1), 49% -> 62% (seed 2): the issue's 95% is not reached. With a 50 ms
+delay the same set-up reaches 89% in 150 updates (tests/experiments/test_delayed_memory.py).
 """
 
 from __future__ import annotations
