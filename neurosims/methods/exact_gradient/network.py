@@ -8,7 +8,7 @@ For trials b, neurons i and steps n:
     theta[n+1] = Phi(theta[n], I[n])                  (the theta neuron's exact flow over dt)
     s[n+1]     = rho s[n] + kappa (G(theta[n+1]) - G(theta[n]))
     o[n]       = O s[n]
-    loss       = sum_n (mask[n] 0.5 |o[n] - y[n]|^2 + mu sum_i s_i[n]) dt   (mean over trials)
+    loss       = sum_n mask[n] 0.5 |o[n] - y[n]|^2 dt + cost/2 (r - r_target)^2   (mean over trials)
 Phi: with v = tan(theta/2) the theta neuron is tau_m dv/dt = v^2 + I, a Riccati equation whose
 flow for constant I is a Moebius map of v, i.e. a linear map of (sin theta/2, cos theta/2);
 theta advances by 2 atan2(cross, dot) with
@@ -23,7 +23,7 @@ the following steps, sum s dt, is exactly 1 (as in the continuous model). This r
 forward Euler: at dt = 1 ms Euler samples the 0.5 rad gate in two or three steps, and the
 gradient of a 1 s trial through those samples was ~1e12 with a direction that changed under
 1e-6 relative changes of the weights (issue 20); the map is the same at every step size.
-mu >= 0 is a cost on activity. The gradient with respect to W, U, O and I0 is exact for this
+r is the trial's mean rate (the optional rate penalty). The gradient with respect to W, U, O and I0 is exact for this
 discrete system (tests check it against finite differences), and Brian2 runs the same map
 (the model file's PER_STEP code), so its trajectory is NumPy's.
 """
@@ -148,14 +148,11 @@ def forward(params: dict, x: np.ndarray, c: Constants, theta0: np.ndarray | None
 
 
 def loss(o: np.ndarray, y: np.ndarray, mask: np.ndarray, dt: float, s: np.ndarray | None = None,
-         activity: float = 0.0, rate: tuple[float, float] | None = None) -> float:
-    """0.5 sum over the masked steps of |o - y|^2 dt (+ activity x the integral of s, + the
-    rate penalty), mean over trials. `s`: the trajectory's s[:, :-1] (needed for the activity
-    and rate terms); rate = (target, cost): cost/2 (r - target)^2 for each trial's mean rate
+         rate: tuple[float, float] | None = None) -> float:
+    """0.5 sum over the masked steps of |o - y|^2 dt (+ the rate penalty), mean over trials.
+    `s`: the trajectory's s[:, :-1] (needed for the rate penalty); rate = (target, cost): cost/2 (r - target)^2 for each trial's mean rate
     r, the mean of s over steps and neurons (in Hz: the integral of s counts spikes)."""
     value = 0.5 * np.sum(mask[None, :, None] * (o - y) ** 2) * dt
-    if activity:
-        value += activity * np.sum(s) * dt
     if rate:
         value += 0.5 * rate[1] * np.sum((mean_rate(s) - rate[0]) ** 2)
     return float(value / o.shape[0])
@@ -167,7 +164,7 @@ def mean_rate(s: np.ndarray) -> np.ndarray:
 
 
 def gradient(params: dict, x: np.ndarray, y: np.ndarray, mask: np.ndarray, c: Constants,
-             trajectory: dict | None = None, activity: float = 0.0, rate: tuple[float, float] | None = None,
+             trajectory: dict | None = None, rate: tuple[float, float] | None = None,
              theta0: np.ndarray | None = None) -> tuple[float, dict]:
     """The loss and its exact gradient with respect to W, U, O and I0 (backpropagation
     through the steps of `forward` from the phases theta0; a `trajectory` given must hold
@@ -176,11 +173,11 @@ def gradient(params: dict, x: np.ndarray, y: np.ndarray, mask: np.ndarray, c: Co
     tr = trajectory if trajectory and "gate" in trajectory else forward(params, x, c, theta0, derivatives=True)
     s, g = tr["s"], tr["gate"]
     trials, steps, _ = x.shape
-    value = loss(tr["o"], y, mask, c.dt, s[:, :-1], activity, rate)
+    value = loss(tr["o"], y, mask, c.dt, s[:, :-1], rate)
     error = mask[None, :, None] * (tr["o"] - y) * c.dt / trials  # d loss / d o[n]
-    direct = np.full((trials, 1), activity * c.dt / trials)  # d (activity and rate terms) / d s[n]
+    direct = np.zeros((trials, 1))  # d (rate penalty) / d s[n]
     if rate:
-        direct += (rate[1] * (mean_rate(s[:, :-1]) - rate[0]) / (s.shape[2] * steps * trials))[:, None]
+        direct = (rate[1] * (mean_rate(s[:, :-1]) - rate[0]) / (s.shape[2] * steps * trials))[:, None]
     grads = {k: np.zeros_like(v) for k, v in params.items()}
     grads["O"] = np.einsum("bnm,bni->mi", error, s[:, :-1])
     lam_theta = np.zeros_like(s[:, 0])  # d loss / d theta[n + 1]
@@ -325,7 +322,7 @@ class ExactGradientExperiment(Experiment):
     ridge, n_checkpoints), presets, `step_scale` ({matrix: Adam step, None for its initial
     s.d.}), `channels` (input channels, readouts), and `Network(config, params, simulator,
     seed)`: the task, whose `initial` holds the initial weights, `constants` the network's
-    constants, `loss_terms` the activity and rate terms of its loss, whose `batch(chunk)` gives
+    constants, `loss_terms` the rate penalty of its loss, whose `batch(chunk)` gives
     the chunk's trials (x, y, mask, theta0) and whose `evaluate(weights, final)` measures the
     weights (re-run in Brian2 when `final`). Before training, the readout is solved for the
     initial network, so that "before" is the untrained network with its best readout."""

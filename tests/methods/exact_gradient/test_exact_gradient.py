@@ -84,13 +84,13 @@ def test_gradient_direction_is_stable_on_a_one_second_trial():
 
 def test_gradient_matches_finite_differences():
     """Central differences on every entry of W, U, O and I0 (5 neurons, 300 steps, 2 trials,
-    with spikes, output error, activity cost and rate penalty): relative error < 1e-4 per matrix
+    with spikes, output error and rate penalty): relative error < 1e-4 per matrix
     (measured: 1e-8 to 1e-12)."""
     params, x, y, _ = small_network()
     mask = (np.arange(T) >= 100).astype(float)
     trajectory = d.forward(params, x, C)
     assert np.sum(np.floor((trajectory["theta"][:, -1] + np.pi) / (2 * np.pi))) >= 4  # spikes happened
-    _, grads = d.gradient(params, x, y, mask, C, activity=0.3, rate=(5.0, 1e-3))
+    _, grads = d.gradient(params, x, y, mask, C, rate=(5.0, 1e-3))
     for name, value in params.items():
         numeric = np.zeros_like(value)
         for index in np.ndindex(value.shape):
@@ -100,7 +100,7 @@ def test_gradient_matches_finite_differences():
                 shifted = {k: v.copy() for k, v in params.items()}
                 shifted[name][index] += sign * step
                 trajectory = d.forward(shifted, x, C)
-                losses.append(d.loss(trajectory["o"], y, mask, C.dt, trajectory["s"][:, :-1], 0.3, (5.0, 1e-3)))
+                losses.append(d.loss(trajectory["o"], y, mask, C.dt, trajectory["s"][:, :-1], (5.0, 1e-3)))
             numeric[index] = (losses[0] - losses[1]) / (2 * step)
         assert np.linalg.norm(numeric - grads[name]) / np.linalg.norm(numeric) < 1e-4, name
 
