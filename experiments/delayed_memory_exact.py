@@ -152,7 +152,7 @@ class Network:
         """Metrics of the weights on the held-out trials (NumPy); `final`: also re-run in Brian2."""
         config, test = self.config, self.test
         trajectory = diff.forward(weights, test["x"], self.constants, test["theta0"])
-        spikes = np.diff(np.floor((trajectory["theta"] + np.pi) / (2 * np.pi)), axis=1) > 0
+        spikes = diff.spike_trains(trajectory["theta"])
         result = {"loss": diff.loss(trajectory["o"], test["y"], test["mask"], self.constants.dt),
                   "accuracy": accuracy(trajectory["o"], test["sign"], test["mask"]),
                   "mean_rate": float(spikes.mean() / float(config.dt))}

@@ -143,7 +143,7 @@ class Network:
         """Metrics of the weights on the held-out trials (NumPy); `final`: also re-run in Brian2."""
         config, x = self.config, self.test_x
         trajectory = diff.forward(weights, x, self.constants)
-        spikes = spike_trains(trajectory["theta"])
+        spikes = diff.spike_trains(trajectory["theta"])
         seconds = len(x) * float(config.trial)
         result = {"coding_error": coding_error(trajectory["o"], x),
                   "mean_rate": float(spikes.sum() / seconds / config.n_neurons)}
@@ -160,12 +160,6 @@ class Network:
                   "spike_i": first[:, 1], **{f"P_{k}": v for k, v in weights.items()},
                   "dt": np.array(float(config.dt))}
         return result, arrays
-
-
-def spike_trains(theta: np.ndarray) -> np.ndarray:
-    """Spikes (theta crossing pi) per trial, step and neuron, from a trajectory."""
-    turns = np.floor((theta + np.pi) / (2 * np.pi))
-    return np.diff(turns, axis=1) > 0
 
 
 def coding_error(o: np.ndarray, x: np.ndarray) -> float:

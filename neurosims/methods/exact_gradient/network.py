@@ -80,6 +80,11 @@ def charge(theta: np.ndarray, width: float) -> np.ndarray:
     return turns + np.clip(phase / width + 0.5, 0, 1) + inside * np.sin(2 * np.pi * phase / width) / (2 * np.pi)
 
 
+def spike_trains(theta: np.ndarray) -> np.ndarray:
+    """Spikes (theta crossing pi) per trial, step and neuron, from phases theta[trial, step + 1, N]."""
+    return np.diff(np.floor((theta + np.pi) / (2 * np.pi)), axis=1) > 0
+
+
 def _cos_sinc(z: np.ndarray):
     """c = cos(sqrt z), sigma = sin(sqrt z)/sqrt z and d sigma/dz, analytic in z (cosh and
     sinh below 0; Taylor series near 0, where the closed forms lose precision)."""
