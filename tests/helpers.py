@@ -63,3 +63,16 @@ def peer_or_skip(distribution: str, why: str, load):
     except importlib.metadata.PackageNotFoundError:
         pytest.skip(f"{distribution} is not installed ({why})")
     return load()
+
+
+def nest_or_skip():
+    """neurosims' NEST peer (neurosims/methods/eprop/nest.py), skipped only where nest-simulator
+    is not installed; an installed NEST that fails to import fails the test."""
+
+    def load():
+        from neurosims.methods.eprop import nest as nest_peer
+
+        nest_peer.import_nest()  # raises when the installed NEST cannot be imported
+        return nest_peer
+
+    return peer_or_skip("nest-simulator", "pip install -e '.[test]' installs it", load)

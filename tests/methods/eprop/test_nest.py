@@ -7,26 +7,16 @@ import numpy as np
 
 from neurosims.methods.eprop import network as eprop
 
-from helpers import network, peer_or_skip, prepared
+from helpers import nest_or_skip, network, prepared
 
 ITERATIONS = 10
-
-
-def import_nest_or_skip():
-    def load():
-        from neurosims.methods.eprop import nest as nest_peer
-
-        nest_peer.import_nest()  # raises when the installed NEST cannot be imported
-        return nest_peer
-
-    return peer_or_skip("nest-simulator", "pip install -e '.[test]' installs it", load)
 
 
 def test_losses_and_weights_agree_with_nest():
     """NEST's sine-wave network (100 inputs, 100 LIF, 1 readout, 1 s trials, GD after each),
     10 iterations, with the agreement stated in neurosims/methods/eprop/nest.py: losses to
     1e-12 relative, readouts to 1e-12, weights to 1e-5."""
-    nest_peer = import_nest_or_skip()
+    nest_peer = nest_or_skip()
     prep = prepared("eprop-pattern", "default", [f"iterations={ITERATIONS}", f"iterations_per_run={ITERATIONS}"])
     net = network(prep, seed=1)
     weights, rec = net.run(net.task["weights"], learning=True, seed=0)
