@@ -12,13 +12,22 @@ reset subtracts v_th one step after the spike. Refractoriness blocks t_ref/dt - 
 a spike (NEST's counting). psi is the pseudo-derivative dz/dv the e-prop rule uses.
 zbar and zk are this neuron's spikes filtered with the membrane leak (for the e-prop rule of
 its outgoing synapses) and with the readout leak (for the readout's rule).
-acc_A, acc_C, acc_D and acc_P are running sums over a window of steps (u = 1, 2, ... since the
-window began) that let the event-driven rule (plasticity/eprop_event_driven) bring a synapse up
-to date only when its presynaptic neuron spikes:
-    acc_A = sum_u kappa^u L[u]     acc_C = sum_u (alpha/kappa)^u psi[u]
-    acc_D = sum_u kappa^u L[u] acc_C[u]     acc_P = sum_u alpha^u psi[u]
-Each step adds the previous step's terms at its start; the sums restart every window (also
-at t = 0). Trials need no restart: the rule clears a synapse's own terms at a trial's start.
+The running sums over a window of steps (u = 1, 2, ... since the window began) let the
+event-driven rule (plasticity/eprop_event_driven) bring a synapse up to date only when its
+presynaptic neuron spikes. Between two presynaptic spikes the synapse's trace zbar = Zs alpha^u
+only decays, and its adaptation eligibility eps (plasticity/eprop) follows
+eps[u] = c[u] eps[u-1] + psi[u] zbar[u] with c = rho - beta psi, which depends on this neuron
+only (beta = adaptive adapt_beta, rho = exp(-dt/adapt_tau)). So eps = E Pi[u] + Zs Q[u], with
+E, Zs the synapse's constants over the interval and this neuron's responses
+    Pi[u] = c[u] Pi[u-1] (Pi[0] = 1),   Q[u] = c[u] Q[u-1] + psi[u] alpha^u (Q[0] = 0),
+and the eligibility trace e = eps[u] - rho eps[u-1] = E a[u] + Zs b[u] with
+    a[u] = -beta psi[u] Pi[u-1],   b[u] = psi[u] (alpha^u - beta Q[u-1]).
+The neuron keeps, for the two parts (b: acc_C, acc_D, acc_P; a: acc_Ca, acc_Da, acc_Pa),
+    acc_A = sum_u kappa^u L[u]     acc_C = sum_u kappa^-u b[u]     acc_P = sum_u b[u]
+    acc_D = sum_u kappa^u L[u] acc_C[u]
+(for LIF neurons beta = 0: a = 0 and b = psi alpha^u). Each step adds the previous step's
+terms at its start; the sums restart every window (also at t = 0). Trials need no restart: the
+rule clears a synapse's own terms at a trial's start.
 Variables are plain numbers in the units of NEST's e-prop models (mV).
 """
 from brian2 import ms
@@ -44,12 +53,17 @@ t_left : second     # refractory time left
 n_spikes : 1        # spikes in this sequence (firing-rate regularisation)
 n_steps : 1         # steps in this sequence
 kappa_u : 1         # kappa^u, u steps into the window (event-driven e-prop)
+kinv_u : 1          # kappa^-u
 alpha_u : 1         # alpha^u
-ratio_u : 1         # (alpha/kappa)^u
+Pi_u : 1            # this neuron's responses of the adaptation eligibility (see above)
+Q_u : 1
 acc_A : 1           # running sums of the window (see above)
 acc_C : 1
 acc_D : 1
 acc_P : 1
+acc_Ca : 1
+acc_Da : 1
+acc_Pa : 1
 """
 PER_STEP = """
 t_left = clip(t_left - dt, 0*ms, t_ref)
@@ -72,21 +86,33 @@ zk = exp(-dt/tau_out)*zk + (1 - leaky_readout*exp(-dt/tau_out))*z  # includes th
 """
 START_OF_STEP = """
 kappa_u = kappa_u*exp(-dt/tau_out)
+kinv_u = kinv_u*exp(dt/tau_out)
 alpha_u = alpha_u*exp(-dt/tau_m)
-ratio_u = ratio_u*exp(dt/tau_out - dt/tau_m)
-acc_C += ratio_u*psi
+b_u = psi*(alpha_u - adaptive*adapt_beta*Q_u)
+a_u = -psi*adaptive*adapt_beta*Pi_u
+Q_u = exp(-dt/adapt_tau)*Q_u + b_u
+Pi_u = exp(-dt/adapt_tau)*Pi_u + a_u
+acc_C += kinv_u*b_u
+acc_Ca += kinv_u*a_u
 acc_A += kappa_u*L
 acc_D += kappa_u*L*acc_C
-acc_P += alpha_u*psi
+acc_Da += kappa_u*L*acc_Ca
+acc_P += b_u
+acc_Pa += a_u
 """
 EVERY_WINDOW = """
 kappa_u = 1
+kinv_u = 1
 alpha_u = 1
-ratio_u = 1
+Pi_u = 1
+Q_u = 0
 acc_A = 0
 acc_C = 0
 acc_D = 0
 acc_P = 0
+acc_Ca = 0
+acc_Da = 0
+acc_Pa = 0
 """
 NEW_SEQUENCE = """
 v = 0

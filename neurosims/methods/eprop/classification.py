@@ -136,6 +136,7 @@ class EpropClassification(eprop.EpropExperiment):
                     "validation_error_after", "test_error", "loss_before", "loss_after", "training_wall_s",
                     "mean_rate_after", *ALIGNMENT_SUMMARY)
     classifier = True
+    rule = "eprop_event_driven"  # the eprop rule with work per presynaptic spike (LIF and ALIF)
     conditions: tuple[str, ...]
     export_refusal = ("its training stops at a criterion measured on validation batches during training, "
                       "which a fixed plan of compiled runs cannot follow")

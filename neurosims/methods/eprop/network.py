@@ -106,6 +106,15 @@ class EpropExperiment(Experiment):
             roles["readout_synapse"] = "weighted_spike_symmetric_feedback"
         return load_roles(roles, overrides, self.label)
 
+    def check(self, config, params, models):
+        super().check(config, params, models)
+        c = adaptation_factor(params, float(config.dt))
+        if "Zs" in models["plastic"].names() and getattr(config, "n_adaptive", 0) > 0 and c is not None and c <= 0:
+            raise NeurosimsError(f"the event-driven e-prop rule needs exp(-dt/adapt_tau) > adapt_beta gamma/v_th "
+                                 f"(here {c + params['adapt_beta'] * params['gamma'] / abs(params['v_th']):.3g} <= "
+                                 f"{params['adapt_beta'] * params['gamma'] / abs(params['v_th']):.3g}): choose "
+                                 f"--model rule=eprop")
+
     def compose(self, loaded):
         readout_synapse = loaded.get("readout_synapse", loaded["synapse"])
         models = {
@@ -122,20 +131,37 @@ class EpropExperiment(Experiment):
         return models
 
 
-# The event-driven rule (plasticity/eprop_event_driven) rescales by powers of exp(dt/tau) that
-# grow over its window, up to exp(window dt / min(tau_m, tau_out)); at e^5 or below its rounding
-# stays near 1e-14 (BENCHMARKS.md). With the default 100 steps that holds for tau >= 20 ms.
+# The event-driven rule (plasticity/eprop_event_driven) divides by powers that shrink over its
+# window: alpha^u and kappa^u, down to exp(-window dt / min(tau_m, tau_out)), and for adaptive
+# neurons Pi[u] >= c^u with c = rho - adapt_beta gamma/v_th (the smallest factor of a step). At
+# e^-5 or above its rounding stays near 1e-14 (BENCHMARKS.md). With the default 100 steps that
+# holds for tau >= 20 ms at dt = 1 ms.
 WINDOW_STEPS = 100
 LARGEST_GROWTH = 5.0
 
 
 def event_window(params: dict, dt: float) -> int:
     """Steps between the event-driven rule's flushes for these parameter values: 100, or fewer
-    where tau_m or tau_out is short (tau_out = 2 ms at dt = 1 ms: 10 steps)."""
-    if "tau_m" not in params or "tau_out" not in params:
+    where tau_m or tau_out is short (tau_out = 2 ms at dt = 1 ms: 10 steps) or adaptation is
+    strong (adapt_beta 0.3 with gamma 0.3, v_th 0.6: 30 steps)."""
+    rates = [1.0 / float(np.asarray(params[k])) for k in ("tau_m", "tau_out") if k in params]
+    c = adaptation_factor(params, dt)
+    if c is not None and c > 0:
+        rates.append(-np.log(c) / dt)
+    if not rates:
         return WINDOW_STEPS
-    tau = min(float(np.asarray(params["tau_m"])), float(np.asarray(params["tau_out"])))
-    return max(1, min(WINDOW_STEPS, int(LARGEST_GROWTH * tau / dt + 1e-9)))
+    return max(1, min(WINDOW_STEPS, int(LARGEST_GROWTH / (max(rates) * dt) + 1e-9)))
+
+
+def adaptation_factor(params: dict, dt: float) -> float | None:
+    """The smallest factor c = rho - adapt_beta gamma/v_th by which an adaptive neuron's
+    eligibility can decay in one step (None where the parameters are not all given; it is
+    at most 0 where the event-driven rule cannot be used)."""
+    names = ("adapt_tau", "adapt_beta", "gamma", "v_th")
+    if not all(k in params for k in names):
+        return None
+    tau, beta, gamma, v_th = (float(np.asarray(params[k])) for k in names)
+    return float(np.exp(-dt / tau) - beta * gamma / abs(v_th))
 
 
 def plain_numbers(params: dict, dt) -> dict[str, float]:

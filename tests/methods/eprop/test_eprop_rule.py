@@ -28,6 +28,11 @@ VARIANTS = {
     # NEST's evidence-accumulation settings: LIF + ALIF, softmax, Adam, batches of 2, window
     "alif-softmax-adam": dict(classifier=True, batch=2, n_adaptive=3, rule="eprop",
                               params=dict(adapt_tau=50 * ms, adapt_beta=0.5, t_ref=2 * ms, eta=5e-2, c_reg=3.0)),
+    # the same, event-driven, with windows of 7 steps (strong adaptation: Pi falls to 0.11)
+    "alif-softmax-adam-event-driven": dict(classifier=True, batch=2, n_adaptive=3, rule="eprop_event_driven",
+                                           window_steps=7,
+                                           params=dict(adapt_tau=50 * ms, adapt_beta=0.5, t_ref=2 * ms, eta=5e-2,
+                                                       c_reg=3.0)),
 }
 
 
