@@ -2,7 +2,8 @@
 
 y[q] = kappa y[q-1] + zeta W_out z[q] as in eprop_readout; the class probabilities are the
 softmax of y over the readouts, pi_k = exp(y_k)/sum_l exp(y_l) (norm is summed by a
-softmax_normalisation synapse), and err[q] = pi[q] - pi*[q] inside the learning window
+softmax_normalisation synapse; exp(y) is computed once per step, not by every synapse that
+reads err), and err[q] = pi[q] - pi*[q] inside the learning window
 (Bellec et al. 2020, Eq. 4 and Methods; NEST eprop_readout_bsshslm_2020 with loss
 cross_entropy). The target pi* is one-hot.
 """
@@ -17,15 +18,18 @@ CITATION = (
 EQUATIONS = """
 y : 1       # readout membrane potential
 I_syn : 1   # weights of the recurrent spikes of this step
+expy : 1    # exp(y)
 norm : 1    # sum over the readouts of exp(y) (softmax_normalisation synapses)
-err = learning_window(t)*(exp(y)/norm - y_target(t, i)) : 1  # error, 0 outside the window
+err = learning_window(t)*(expy/norm - y_target(t, i)) : 1  # error, 0 outside the window
 """
 END_OF_STEP = """
 y = exp(-dt/tau_out)*y + (1 - leaky_readout*exp(-dt/tau_out))*I_syn
+expy = exp(y)
 I_syn = 0
 """
 NEW_SEQUENCE = """
 y = 0
+expy = 1
 I_syn = 0
 """
 TIMED_ARRAYS = {"y_target": 1, "learning_window": 1}

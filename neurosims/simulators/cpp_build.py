@@ -153,7 +153,7 @@ def write_only(objects_cpp: Path, files: set[str]):
     if found is None:
         return
     blocks = _ONE_FILE.split(found.group(1))  # the first holds no file
-    kept = [blocks[0]] + [block for block in blocks[1:] if "last_run_info" in block
+    kept = [blocks[0]] + [block for block in blocks[1:] if "last_run_info" in block or "profiling_info" in block
                           or any(f'"{name}"' in block for name in files)]
     objects_cpp.write_text(text[:found.start(1)] + "".join(kept) + text[found.end(1):])
 

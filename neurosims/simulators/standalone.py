@@ -44,10 +44,12 @@ class StandaloneSimulator:
     device = "standalone"
 
     def __init__(self, blueprint: Blueprint, cache_dir: Path | None = None, portable: bool = False,
-                 directory: Path | None = None, announce: bool = False):
+                 directory: Path | None = None, announce: bool = False, profile: bool = False):
         """Open the build of `blueprint` in the cache (building it if needed), or the finished
-        build in `directory` (an exported one)."""
+        build in `directory` (an exported one). `profile`: a build of its own that times each
+        code object (Brian2's profiling; `profile()` reads the last run's times)."""
         self.blueprint = blueprint
+        self.profiled = profile
         self.flags = PORTABLE_FLAGS if portable else None
         self.compiled = False  # True when this object had to compile the build
         self._work = None  # this simulator's folder for run files, made at its first run
@@ -59,7 +61,7 @@ class StandaloneSimulator:
             self.manifest = json.loads((self.directory / "manifest.json").read_text())
             return
         root = Path(cache_dir) if cache_dir else default_cache_dir()
-        self.directory = root / f"{blueprint.name}-{blueprint.build_key(self.flags)}"
+        self.directory = root / f"{blueprint.name}-{blueprint.build_key(self.flags)}{'-profiled' if profile else ''}"
         self.manifest = self._load_or_build()
 
     # -- building -------------------------------------------------------------------------------
@@ -112,7 +114,7 @@ class StandaloneSimulator:
                 timed = {o.name: o for o in objects if isinstance(o, brian2.TimedArray)}
                 by_name = {o.name: o for o in objects if not isinstance(o, brian2.TimedArray)}
                 network = brian2.Network(list(by_name.values()))
-                network.run(bp.duration * brian2.second, namespace={})
+                network.run(bp.duration * brian2.second, namespace={}, profile=self.profiled)
             manifest = {"settable": {}, "timed_arrays": {}, "outputs": {}}
             for name in bp.settable:
                 obj, var = split_name(name)
@@ -205,6 +207,18 @@ class StandaloneSimulator:
                 f"{message[-1] if message else 'no message'}"
             )
         return read_outputs(results, self.manifest)
+
+    def profile(self) -> dict[str, float]:
+        """Seconds spent in each code object during the last run (a `profile=True` build)."""
+        path = self._work_dir() / "results" / "profiling_info.txt"
+        if not self.profiled or not path.exists():
+            raise NeurosimsError("no profile: open the simulator with profile=True and run it first")
+        times = {}
+        for line in path.read_text().splitlines():
+            name, _, seconds = line.partition("\t")
+            if seconds.strip():
+                times[name.strip()] = float(seconds)
+        return dict(sorted(times.items(), key=lambda item: -item[1]))
 
 
 def _recorded_steps(obj, duration: float) -> int | None:
