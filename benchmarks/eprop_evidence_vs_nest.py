@@ -96,7 +96,7 @@ def where_time_goes(cache: Path):
     print(f"\n2. One run of {BATCH} trials (profiled build, event-driven rule): {wall:.2f} s in all, "
           f"{inside:.2f} s in the compiled code objects; the rest ({wall - inside:.2f} s) is process start, "
           f"writing inputs and reading outputs")
-    for name, seconds in list(times.items())[:40]:
+    for name, seconds in list(times.items())[:10]:
         print(f"  {name:<48}{seconds:>8.3f} s {100 * seconds / inside:>5.1f}%")
 
 
@@ -135,10 +135,10 @@ def main():
     print(f"NEST {nest.__version__}; neurosims standalone, both on one thread")
     with tempfile.TemporaryDirectory(prefix="neurosims-bench-") as tmp:
         cache = Path(tmp) / "builds"
-        # compare_with_nest(args.iterations, cache)
+        compare_with_nest(args.iterations, cache)
         where_time_goes(cache)
-        # delayed_memory_rules(cache)
-    # compile_share(args.default_run_s)
+        delayed_memory_rules(cache)
+    compile_share(args.default_run_s)
 
 
 if __name__ == "__main__":
