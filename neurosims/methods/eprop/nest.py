@@ -75,7 +75,7 @@ def run(W: dict, B: np.ndarray, x: np.ndarray, target: np.ndarray, p: dict, wind
     nest = import_nest()
     started = time.perf_counter()
     n_trials, steps, n_in = x.shape
-    n_rec, n_out = W["rec"].shape[0], W["out"].shape[0]
+    n_out = W["out"].shape[0]
     adaptive = np.asarray(adaptive, dtype=bool)
     if np.any(np.diff(adaptive.astype(int)) < 0):
         raise NeurosimsError("NEST's networks put the adaptive neurons after the LIF ones")
