@@ -208,6 +208,13 @@ class StandaloneSimulator:
             )
         return read_outputs(results, self.manifest)
 
+    def last_run_seconds(self) -> float:
+        """Seconds the last run spent in its compiled loop (Brian2's last_run_info.txt)."""
+        path = self._work_dir() / "results" / "last_run_info.txt"
+        if not path.exists():
+            raise NeurosimsError("no run yet")
+        return float(path.read_text().split()[0])
+
     def profile(self) -> dict[str, float]:
         """Seconds spent in each code object during the last run (a `profile=True` build)."""
         path = self._work_dir() / "results" / "profiling_info.txt"
