@@ -37,7 +37,8 @@ Choices where the paper gives no number (the card marks its protocol as suggeste
   scale, and at Omega_s = 0, where training starts, the best-scale distance has no value. The
   best-scale distance after learning is reported too (distance_slow_best_scale_after).
 - Autonomous test: one 1 s chunk with input and feedback brings x_hat onto x, then input and
-  feedback are switched off; the error is measured over 3 periods of the slowest oscillation.
+  feedback are switched off; the error is measured over 3 periods of the slowest oscillation,
+  and the time for which x_hat stays within 20% of x (RMS over a tenth of a period).
 """
 
 from __future__ import annotations
@@ -334,6 +335,18 @@ def ei_correlation(exc: np.ndarray, inh: np.ndarray, window: int = 10) -> float:
     return float(np.mean(values)) if values else float("nan")
 
 
+def following_time(x: np.ndarray, x_hat: np.ndarray, dt: float, window: float) -> float:
+    """Seconds from the start for which x_hat stays within 20% of x: until the RMS of
+    x_hat - x over a sliding `window` first exceeds 0.2 times the RMS of x over it (x_hat is
+    a sum of filtered spikes: a window smooths its jumps)."""
+    width = max(1, int(round(window / dt)))
+    kernel = np.ones(width) / width
+    error = np.convolve(np.sum((x_hat - x) ** 2, axis=1), kernel, "valid")
+    power = np.convolve(np.sum(x ** 2, axis=1), kernel, "valid")
+    beyond = np.nonzero(error > 0.04 * power)[0]
+    return float((beyond[0] if len(beyond) else len(error)) * dt)
+
+
 def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
     cfg, j, fixed, seed = net.config, net.j, net.fixed, net.seed
     n = cfg.n_neurons
@@ -356,7 +369,7 @@ def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
     period = slowest_period(net.a)
     scored = int(round(cfg.autonomous_periods * period / float(cfg.record_dt)))
     free_chunks = int(np.ceil(cfg.autonomous_periods * period / float(cfg.chunk)))
-    errors = []
+    errors, following = [], []
     for trial in range(cfg.autonomous_trials):
         warmup = chunk_input(cfg, j, seed, AUTONOMOUS, trial)
         current, _ = net.run(net.rest(weights), warmup, run_seed(seed, AUTONOMOUS, trial), learning=0.0)
@@ -368,6 +381,7 @@ def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
         x_free = np.concatenate([p["x"] for p in free])[:scored]
         x_hat_free = np.concatenate([p["x_hat"] for p in free])[:scored]
         errors.append(float(np.sum((x_free - x_hat_free) ** 2) / np.sum(x_free ** 2)))
+        following.append(following_time(x_free, x_hat_free, float(cfg.record_dt), period / 10))
         if trial == 0:
             shown = (x_free, x_hat_free)
     x_free, x_hat_free = shown
@@ -380,6 +394,7 @@ def evaluate(net: Network, state: dict) -> tuple[dict, dict]:
         "distance_slow_best_scale": metrics.distance_to_optimum(state["Omega_s"], slow_opt)
         if np.any(state["Omega_s"]) else float("nan"),
         "autonomous_error": float(np.mean(errors)),
+        "autonomous_following_s": float(np.mean(following)),
         "mean_rate": metrics.mean_rate(len(test["i"]), n, duration),
         "isi_cv": metrics.isi_cv(test["i"], test["t"], n),
         "ei_correlation": ei_correlation(exc, inh),
@@ -405,7 +420,8 @@ class Balance(Experiment):
     summary_keys = ("simulated_training_s", "distance_slow_before", "distance_slow_after",
                     "distance_slow_reduction", "distance_slow_best_scale_after", "distance_fast_reduction",
                     "feedback_power_before", "feedback_power_after", "feedback_power_reduction",
-                    "autonomous_error_before", "autonomous_error_after", "ei_correlation_before",
+                    "autonomous_error_before", "autonomous_error_after", "autonomous_following_s_before",
+                    "autonomous_following_s_after", "ei_correlation_before",
                     "ei_correlation_after", "isi_cv_after", "rate_before", "rate_after")
     name = "balance"
     Config = Config
@@ -460,6 +476,8 @@ class Balance(Experiment):
             "feedback_power_reduction": first["feedback_power"] / last["feedback_power"],
             "autonomous_error_before": first["autonomous_error"],
             "autonomous_error_after": last["autonomous_error"],
+            "autonomous_following_s_before": first["autonomous_following_s"],
+            "autonomous_following_s_after": last["autonomous_following_s"],
             "ei_correlation_before": first["ei_correlation"],
             "ei_correlation_after": last["ei_correlation"],
             "isi_cv_after": last["isi_cv"],

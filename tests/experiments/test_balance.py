@@ -38,6 +38,20 @@ def test_quick_preset_learns_the_dynamics_and_balance(quick):
 def test_before_learning_the_autonomous_test_fails(quick):
     _, result = quick
     assert result["history"][0]["autonomous_error"] > 0.8  # x_hat decays at once; x oscillates
+    assert result["history"][0]["autonomous_following_s"] < 0.1
+    assert result["summary"]["autonomous_following_s_after"] > result["summary"]["autonomous_following_s_before"]
+
+
+def test_following_time_is_when_the_estimate_leaves_20_percent():
+    """A decaying oscillation, its estimate exact for 0.4 s, then 30% too small, then 0:
+    within 20% until 0.4 s (to the smoothing window of 10 ms), and for the whole trace when
+    the estimate is 10% too small throughout."""
+    dt = 1e-3
+    t = np.arange(0, 1.5, dt)
+    x = np.exp(-2 * t)[:, None] * np.stack([np.cos(4 * np.pi * t), np.sin(4 * np.pi * t)], axis=1)
+    x_hat = np.where((t < 0.4)[:, None], x, np.where((t < 0.8)[:, None], 0.7 * x, 0.0))
+    assert 0.39 <= balance.following_time(x, x_hat, dt, 0.01) <= 0.4
+    assert balance.following_time(x, 0.9 * x, dt, 0.01) == pytest.approx(1.5 - 0.009, abs=dt)
 
 
 def slow_rule_network(steps, eps_s, rng):
