@@ -160,3 +160,35 @@ def test_the_event_driven_window_follows_the_time_constants(build_cache):
         change = np.max(np.abs(weights["eprop_nonadaptive"][k] - start[k]))
         assert change > 1e-3
         assert np.max(np.abs(weights["eprop_event_driven"][k] - weights["eprop_nonadaptive"][k])) < 1e-9 * change
+
+
+def test_the_event_driven_rule_equals_the_per_step_rule_for_alif(build_cache):
+    """delayed-memory's tiny network (LIF + ALIF, adapt_beta 0.3: the window falls to 30
+    steps so that the adaptation responses Pi stay above e^-5), one run of training: the
+    event-driven and the per-step eprop rule give the same weights to 1e-9 of the change."""
+    from helpers import network, prepared
+
+    assert eprop.event_window({"tau_m": 20 * ms, "tau_out": 20 * ms, "adapt_tau": 2000 * ms, "adapt_beta": 0.3,
+                               "gamma": 0.3, "v_th": 0.6}, 1e-3) == 30
+    weights = {}
+    for rule in ("eprop_event_driven", "eprop"):
+        net = network(prepared("delayed-memory", "tiny", [], model_files=[f"rule={rule}"]), cache_dir=build_cache)
+        start = net.weights
+        weights[rule], _, _ = net.run(start, net.net.initial_optimizer_state(), 0, 1, learning=True)
+    for k in ("in", "rec"):
+        change = np.max(np.abs(weights["eprop"][k] - start[k]))
+        assert change > 1e-3
+        assert np.max(np.abs(weights["eprop_event_driven"][k] - weights["eprop"][k])) < 1e-9 * change
+
+
+def test_the_event_driven_rule_refuses_adaptation_it_cannot_follow():
+    """Where one step can shrink the adaptation eligibility to 0 or below (adapt_beta gamma /
+    v_th >= exp(-dt/adapt_tau)), the event-driven rule would divide by 0: one line, before
+    anything is built."""
+    from neurosims.errors import NeurosimsError
+
+    from helpers import prepared
+
+    with pytest.raises(NeurosimsError, match="event-driven e-prop rule needs"):
+        prepared("eprop-evidence", "tiny", ["adapt_beta=3.0"])
+    prepared("eprop-evidence", "tiny", ["adapt_beta=3.0"], model_files=["rule=eprop"])  # the per-step rule can
