@@ -117,6 +117,27 @@ def test_a_run_writes_only_its_outputs():
     assert len(expected) == 11
 
 
+def test_a_profiled_build_times_its_code_objects(tmp_path):
+    """profile=True: a build of its own whose runs time every code object (Brian2's
+    profiling); the times add up to no more than the run's compiled loop, and the same
+    network without profiling reports none."""
+    from neurosims.simulators.standalone import StandaloneSimulator
+
+    prep = prepared("predictive-coding")
+    plain = network(prep, cache_dir=tmp_path)
+    profiled = prep.network(StandaloneSimulator(prep.blueprint(), tmp_path, profile=True), 0)
+    assert profiled.sim.directory != plain.sim.directory
+    x = pc.signal(np.random.default_rng(1), prep.config)
+    for net in (plain, profiled):
+        net.run(pc.EXPERIMENT.initial_state(net), x, seed=0, learning=True)
+    times = profiled.sim.profile()
+    assert len(times) > 5 and all(t >= 0 for t in times.values())
+    assert 0 < sum(times.values()) <= profiled.sim.last_run_seconds() * 1.05
+    assert any("neurons" in name for name in times)
+    with pytest.raises(NeurosimsError, match="no profile"):
+        plain.sim.profile()
+
+
 def test_wrong_input_shape_is_refused():
     net = network(prepared("predictive-coding"))
     with pytest.raises(NeurosimsError, match=r"input c_in has shape \(10, 2\), the build expects \(1000, 2\)"):

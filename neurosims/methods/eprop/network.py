@@ -110,10 +110,9 @@ class EpropExperiment(Experiment):
         super().check(config, params, models)
         c = adaptation_factor(params, float(config.dt))
         if "Zs" in models["plastic"].names() and getattr(config, "n_adaptive", 0) > 0 and c is not None and c <= 0:
-            raise NeurosimsError(f"the event-driven e-prop rule needs exp(-dt/adapt_tau) > adapt_beta gamma/v_th "
-                                 f"(here {c + params['adapt_beta'] * params['gamma'] / abs(params['v_th']):.3g} <= "
-                                 f"{params['adapt_beta'] * params['gamma'] / abs(params['v_th']):.3g}): choose "
-                                 f"--model rule=eprop")
+            drop = float(np.asarray(params["adapt_beta"])) * float(params["gamma"]) / abs(float(params["v_th"]))
+            raise NeurosimsError(f"the event-driven e-prop rule needs adapt_beta gamma/v_th < exp(-dt/adapt_tau) "
+                                 f"(here {drop:.3g} >= {drop + c:.3g}): choose --model rule=eprop")
 
     def compose(self, loaded):
         readout_synapse = loaded.get("readout_synapse", loaded["synapse"])
