@@ -139,9 +139,9 @@ def run(case: dict, prep, sim) -> dict:
     weights, _, rec = net.run(case["weights"], net.initial_optimizer_state(), case["feedback"], case["adaptive"],
                               prep.params, case["x"], case["target"], case["window"], 0, True,
                               average_over_window=case["classifier"])
-    y = rec["y"]
-    if case["classifier"]:
-        y = np.exp(y) / np.exp(y).sum(axis=-1, keepdims=True)
+    from neurosims.methods.eprop.classification import probabilities
+
+    y = probabilities(rec["y"]) if case["classifier"] else rec["y"]
     return {"loss": eprop.losses(rec["y"], case["target"], case["window"], case["classifier"]), "y": y,
             "weights": weights}
 
