@@ -17,7 +17,7 @@ from ipykernel import kernelspec
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 # the slowest notebooks (about 80 s each in runtime mode for 01 and 03, 45-60 s for 04 and 05,
 # measured 2026-12-01) run with `pytest -m long`, so that the default suite stays under 15
-# minutes on 2 cores; 02 runs in every suite
+# minutes on 2 cores; 02 (about 90 s since its dt became 0.25 ms, 2026-12-07) runs in every suite
 LONG = {"01_predictive_coding_quick.ipynb", "03_eprop_pattern_quick.ipynb", "04_delayed_memory_explore.ipynb",
         "05_decolle_explore.ipynb"}
 CASES = [pytest.param(p, marks=pytest.mark.long) if p.name in LONG else p for p in NOTEBOOKS]

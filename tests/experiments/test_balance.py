@@ -20,14 +20,15 @@ def quick(quick_run):
 
 def test_quick_preset_learns_the_dynamics_and_balance(quick):
     """Issue targets for the quick preset: distance of Omega_s to its optimum >= 3x lower and
-    error-feedback power >= 3x lower; and the network moves towards balance and autonomy."""
+    error-feedback power >= 3x lower; the network moves towards balance, and after 60 s it
+    already runs on its own within the default preset's bar (0.2; measured 0.09 for seed 0)."""
     out, result = quick
     s = result["summary"]
     assert len(result["history"]) >= 8
     assert s["distance_slow_reduction"] >= 3
     assert s["feedback_power_reduction"] >= 3
     assert s["distance_fast_reduction"] >= 3
-    assert s["autonomous_error_after"] < 0.5 * s["autonomous_error_before"]
+    assert s["autonomous_error_after"] < 0.2 < 0.8 < s["autonomous_error_before"]
     assert s["ei_correlation_after"] < -0.5 < s["ei_correlation_before"]  # E and I track each other
     assert s["isi_cv_after"] >= 0.5  # irregular spiking
     figures = sorted(p.name for p in (out / "figures").iterdir())
@@ -40,6 +41,21 @@ def test_before_learning_the_autonomous_test_fails(quick):
     assert result["history"][0]["autonomous_error"] > 0.8  # x_hat decays at once; x oscillates
     assert result["history"][0]["autonomous_following_s"] < 0.1
     assert result["summary"]["autonomous_following_s_after"] > result["summary"]["autonomous_following_s_before"]
+
+
+def test_spread_directions_leave_no_gap_wider_than_two_sectors():
+    """One unit direction per sector, in random order (the random draw of the 2012 authors left
+    an 85 degree gap for seed 3 with N = 30, and its fast weights did not converge)."""
+    rng = np.random.default_rng(3)
+    for n in (2, 7, 30, 50):
+        f = balance.spread_directions(rng, n)
+        assert f.shape == (2, n)
+        np.testing.assert_allclose(np.linalg.norm(f, axis=0), 1.0)
+        angles = np.sort(np.mod(np.arctan2(f[1], f[0]), 2 * np.pi))
+        sectors = np.floor(angles / (2 * np.pi / n))
+        np.testing.assert_array_equal(sectors, np.arange(n))  # one in each sector
+        assert np.max(np.diff(np.r_[angles, angles[0] + 2 * np.pi])) < 2 * (2 * np.pi / n)
+    assert not np.array_equal(np.argsort(np.arctan2(f[1], f[0])), np.arange(50))  # not in angular order
 
 
 def test_following_time_is_when_the_estimate_leaves_20_percent():
