@@ -25,7 +25,8 @@ Choices where the paper gives no number (the card marks its protocol as suggeste
   estimate obeys dy/dt = A y + c - (A + lambda I)(y - x_hat) (the voltage equation with x_hat in
   place of x): once |y| falls to the resolution the neurons stop firing and y collapses at the
   rate lambda. Hence input_amplitude = 1000 Hz (x of order 3-30) and lambda = 20 /s (tau = 50 ms;
-  card: 50 /s), which also keeps the rates at 20-35 Hz. At the earlier 300 Hz and 50 /s even the
+  card: 50 /s), which keeps the rates at 30-36 Hz after learning (at 50 /s they reach
+  the one-spike-per-step cap, 100 Hz). At the earlier 300 Hz and 50 /s even the
   analytic optimum weights failed the autonomous test for every seed (0.38-0.64, measured).
 - dt = 0.25 ms (card: 0.1 ms) with at most one spike per step (as in the 2012 authors' code;
   see predictive_coding): at 1 ms the finer code hit the one-spike-per-step limit. N = 30
@@ -44,7 +45,8 @@ Choices where the paper gives no number (the card marks its protocol as suggeste
   autonomous network became unstable (rate 25-90 Hz, autonomous error > 1) by 300-1000 s
   (measured). A decaying rate is the standard cure for a stochastic delta rule. eps_s = 0.1 Hz:
   with x 3x larger than at 300 Hz both factors of the slow rule are 3x larger.
-- Input: smoothed white noise as in 2012.
+- Input: smoothed white noise as in 2012. Its amplitude sets the size of x, so a slower system
+  wants a lower one (the README's 1 Hz oscillator: 850 Hz).
 - Distance of the slow weights: ||Omega_s - Omega_s*||^2 / ||Omega_s*||^2, without the best
   scale the card (and the 2012 experiment) fits: the fixed decoder D = F fixes the optimum's
   scale, and at Omega_s = 0, where training starts, the best-scale distance has no value. The
@@ -96,7 +98,7 @@ class Config:
     """The card's suggested protocol (no published values exist)."""
 
     # network and target system
-    n_neurons: int = 30  # N (card: 20-50; 20 met the targets for fewer seeds, see the README)
+    n_neurons: int = 30  # N (card: 20-50)
     system: str = DAMPED_OSCILLATOR  # A in 1/s: a J x J matrix as [[...], ...] or a file (.npy, .txt, .csv, .json)
     dt: Quantity = quantity(0.25 * ms)  # card suggests 0.1 ms; 0.25 ms with one spike per step (see docstring)
     # input c(t): smoothed white noise, a new sequence every chunk
@@ -130,7 +132,7 @@ class Config:
 # beta departs from the 2012 model file (1/0.9): see the module docstring
 BETA = Setting(2.0, "fast weights converge to -(F^T F + mu I) at scale 1, the scale of the fixed decoder D = F "
                     "(module docstring); 2012: 1/0.9")
-LAMBDA = Setting(20 * Hz, "a code fine against x, rates 20-35 Hz (module docstring); card: 50 /s")
+LAMBDA = Setting(20 * Hz, "a code fine against x at rates of 30-36 Hz (module docstring); card: 50 /s")
 EPS_S = Setting(0.1 * Hz, "x (and so the error current and the rate) 3x larger than at the 2012 input "
                           "amplitude (module docstring); no published value")
 SETTINGS = dict(beta=BETA, lambda_v=LAMBDA, eps_s=EPS_S)
