@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from neurosims.methods.eprop import network as eprop
+from neurosims.methods.eprop.classification import probabilities
 
 ITERATIONS = 5  # both tests run 5 iterations (weight updates)
 SEED = 1
@@ -139,8 +140,6 @@ def run(case: dict, prep, sim) -> dict:
     weights, _, rec = net.run(case["weights"], net.initial_optimizer_state(), case["feedback"], case["adaptive"],
                               prep.params, case["x"], case["target"], case["window"], 0, True,
                               average_over_window=case["classifier"])
-    from neurosims.methods.eprop.classification import probabilities
-
     y = probabilities(rec["y"]) if case["classifier"] else rec["y"]
     return {"loss": eprop.losses(rec["y"], case["target"], case["window"], case["classifier"]), "y": y,
             "weights": weights}
