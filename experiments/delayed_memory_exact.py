@@ -46,7 +46,8 @@ Choices the paper does not state, with their reasons:
   change of the weights of 1e-5 relative: along a random direction of U, in steps of 2.5e-5
   of its size, one trial's loss in 16 jumped by 10x the change of the steps around it. A
   step along the batch's gradient of 1e-5 to 1e-4 of the weights' size already raised the
-  loss (64 trials, the untrained random start). Phase perturbations decay (the network is not chaotic): the cliffs are the onsets.
+  loss (64 trials, the untrained random start). Phase perturbations decay (the network is
+  not chaotic): the cliffs are the onsets.
 
 `--set recurrent=False` keeps W at 0: the network without recurrent memory.
 
@@ -149,7 +150,7 @@ def initial_params(rng: np.random.Generator, config: Config, tau: np.ndarray, ta
     n = config.n_neurons
     w = rng.normal(0, 1, (n, n)) * config.recurrent_gain * tau_fast / np.sqrt(n) * (tau_fast / tau)[None, :]
     u = rng.normal(0, 1, (n, 2)) * config.input_gain
-    bias = rng.normal(config.bias, 0.1, n)  # drawn after U, as before the self-excited start existed
+    bias = rng.normal(config.bias, 0.1, n)  # drawn after U as before, so the default start keeps its values
     slow = slow_neurons(config) > 0
     if config.slow_self_excitation:
         w[np.ix_(slow, slow)] = 0.0

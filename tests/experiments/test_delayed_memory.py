@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from helpers import neurosims
+from helpers import neurosims, prepared
 from neurosims.experiments import delayed_memory
 
 
@@ -101,18 +101,18 @@ def test_self_excited_slow_start_holds_the_first_sign():
     that pulse's sign to a least-squares decoder on 64 fresh trials (measured 98%; seeds 1, 2:
     81%, 97%), where the random start does not (measured 61%); it does not give the XOR
     (measured 62%): that is left to the training."""
-    from helpers import prepared
     from neurosims.experiments import delayed_memory_exact as exact
+    from neurosims.methods.spike_coding.metrics import fit_decoder
 
     def held_out(sets):
         prep = prepared("delayed-memory", "default", sets, learner="exact")
-        net = prep.experiment.network(prep.config, prep.models, prep.params, None, 0)
+        net = prep.network(None, 0)  # NumPy only: no simulator
         tr = exact.trials(np.random.default_rng([0, 9]), prep.config, 128)
         s = exact.diff.forward(net.initial, tr["x"], net.constants, tr["theta0"])["s"][:, :-1]
         features = np.hstack([s[:, tr["mask"] > 0].mean(axis=1), np.ones((128, 1))])
         scores = []
         for y in (np.where(tr["conditions"] < 2, 1.0, -1.0), tr["sign"]):  # first sign, XOR
-            w = np.linalg.lstsq(features[:64], y[:64], rcond=None)[0]
+            w = fit_decoder(features[:64], y[:64])
             scores.append(float(np.mean(np.sign(features[64:] @ w) == y[64:])))
         return scores
 
