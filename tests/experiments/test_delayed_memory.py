@@ -84,52 +84,61 @@ def test_eprop_quick_preset_learns_the_xor_and_needs_adaptation(quick_run, tmp_p
         assert (out / "figures" / name).exists()
 
 
-def test_exact_learner_runs_in_brian2_as_in_numpy(quick_run):
-    """The exact learner's quick preset (60 updates): the trained theta network re-run in
-    Brian2 (compiled) from the same random phases gives NumPy's outputs on the held-out trials
-    to 1e-6 (measured 1e-12: both run the same phase map), and the same accuracy."""
+def test_exact_learner_holds_the_xor_and_runs_in_brian2_as_in_numpy(quick_run, tmp_path):
+    """The exact learner's quick preset (60 updates of 16 trials, 500 ms delay): the trained
+    theta network re-run in Brian2 (compiled) from the same random phases gives NumPy's
+    outputs on the held-out trials to 1e-6 (measured 1e-12: both run the same phase map) and
+    the XOR on 95% of them or more (measured 98.4% of 64); its held-out loss is at most 0.85
+    of that of the same start with only the readout learning (measured 0.032 against 0.040:
+    0.80)."""
     out = quick_run("delayed-memory", "exact")
     summary = json.loads((out / "metrics.json").read_text())["summary"]
     assert summary["largest_deviation_from_numpy"] < 1e-6
-    assert summary["accuracy_after_brian2"] == summary["accuracy_after"]
+    assert summary["accuracy_after_brian2"] == summary["accuracy_after"] >= 0.95
     assert (out / "figures" / "output_by_condition.png").exists()
+    neurosims("run", "delayed-memory", "--learner", "exact", "--preset", "quick", "--quiet", "--no-figures",
+              "--out", tmp_path / "readout", "--set", "learn_weights=False")
+    readout = json.loads((tmp_path / "readout" / "metrics.json").read_text())["summary"]
+    assert summary["loss_after"] <= 0.85 * readout["loss_after"]
 
 
-def test_self_excited_slow_start_holds_the_first_sign():
-    """The self-excited start (slow neurons exciting themselves by 15 ms, mean current -0.05):
-    the untrained network's state in the response window, ~600 ms after the first pulse, gives
-    that pulse's sign to a least-squares decoder on 64 fresh trials (measured 98%; seeds 1, 2:
-    81%, 97%), where the random start does not (measured 61%); it does not give the XOR
-    (measured 62%): that is left to the training."""
+def test_self_excited_start_makes_the_xor_readable():
+    """The default start of the exact learner (each slow neuron exciting itself by 60 ms around
+    a mean current of -0.3, bistable): the untrained network's state in the response window
+    gives a least-squares decoder (fit on 128 fresh trials, scored on 128 others) the first
+    pulse's sign and the XOR (measured 98% and 99%; seeds 1, 2: 100% and 100%, 100% and 99%).
+    From the random start (`slow_self_excitation=0`) it gives neither (measured 68% and 56%)."""
     from neurosims.experiments import delayed_memory_exact as exact
     from neurosims.methods.spike_coding.metrics import fit_decoder
 
     def held_out(sets):
         prep = prepared("delayed-memory", "default", sets, learner="exact")
         net = prep.network(None, 0)  # NumPy only: no simulator
-        tr = exact.trials(np.random.default_rng([0, 9]), prep.config, 128)
+        tr = exact.trials(np.random.default_rng([0, 9]), prep.config, 256)
         s = exact.diff.forward(net.initial, tr["x"], net.constants, tr["theta0"])["s"][:, :-1]
-        features = np.hstack([s[:, tr["mask"] > 0].mean(axis=1), np.ones((128, 1))])
+        features = np.hstack([s[:, tr["mask"] > 0].mean(axis=1), np.ones((256, 1))])
         scores = []
         for y in (np.where(tr["conditions"] < 2, 1.0, -1.0), tr["sign"]):  # first sign, XOR
-            w = fit_decoder(features[:64], y[:64])
-            scores.append(float(np.mean(np.sign(features[64:] @ w) == y[64:])))
+            w = fit_decoder(features[:128], y[:128])
+            scores.append(float(np.mean(np.sign(features[128:] @ w) == y[128:])))
         return scores
 
-    first_random, _ = held_out([])
-    first_excited, xor_excited = held_out(["slow_self_excitation=0.015", "slow_bias=-0.05"])
-    assert first_excited >= 0.9 and first_random <= 0.75
-    assert xor_excited <= 0.8
+    first, xor = held_out([])
+    assert first >= 0.9 and xor >= 0.9
+    first_random, xor_random = held_out(["slow_self_excitation=0", "slow_bias=0.05"])
+    assert first_random <= 0.75 and xor_random <= 0.75
 
 
 def test_exact_learner_learns_a_short_delay(tmp_path):
-    """With a 50 ms delay (trials of 0.35 s, the variability of the default protocol), 150
-    updates of the exact gradient take the held-out accuracy from chance to 80% or more
-    (measured: 50% -> 89% on 64 fresh trials, 80 s), re-run in Brian2."""
+    """From the random start (no self-excitation) and with a 50 ms delay (trials of 0.35 s, the
+    variability of the default protocol), 150 updates of 16 trials of the exact gradient take
+    the held-out accuracy from chance to 80% or more (measured: 50% -> 89% on 64 fresh trials,
+    80 s), re-run in Brian2: the gradient, not the start, learns the XOR here."""
     out = tmp_path / "short"
     neurosims("run", "delayed-memory", "--learner", "exact", "--preset", "quick", "--quiet", "--no-figures",
               "--out", out, "--set", "delay=50*ms", "--set", "first_pulse=50*ms", "--set", "response=100*ms",
-              "--set", "iterations=150", "--set", "learning_rate=0.02")
+              "--set", "iterations=150", "--set", "learning_rate=0.02",
+              "--set", "slow_self_excitation=0", "--set", "slow_bias=0.05")
     summary = json.loads((out / "metrics.json").read_text())["summary"]
     assert summary["accuracy_before"] <= 0.7
     assert summary["accuracy_after_brian2"] >= 0.8

@@ -379,11 +379,16 @@ class ExactGradientExperiment(Experiment):
     def train(self, net, state, chunk):
         config = net.config
         state, batch, trajectory = self._solve_readout(net, state, chunk)
+        if set(self.frozen(config)) >= set(TRAINED):
+            return state  # only the readout learns: no gradient to take
         _, grads = gradient({k: state[k] for k in PARAMS}, batch["x"], batch["y"], batch["mask"], net.constants,
                             trajectory, **net.loss_terms)
-        steps = {k: self.step_scale[k] or float(np.std(net.initial[k])) for k in TRAINED}
         rate = config.learning_rate * (1 - 0.9 * float(state["n_updates"]) / config.iterations)
-        return adam_step(state, grads, steps, rate, self.frozen(config))
+        return adam_step(state, grads, self.steps(net), rate, self.frozen(config))
+
+    def steps(self, net) -> dict:
+        """Adam's step per matrix: step_scale's, or where it gives None the matrix's initial s.d."""
+        return {k: self.step_scale[k] or float(np.std(net.initial[k])) for k in TRAINED}
 
     def frozen(self, config) -> tuple[str, ...]:
         """Matrices that keep their initial values."""
