@@ -367,10 +367,10 @@ class ExactGradientExperiment(Experiment):
         state = adam_state(net.initial)
         return self._solve_readout(net, state, 0)[0]
 
-    def _solve_readout(self, net, state, chunk):
+    def _solve_readout(self, net, state, chunk, derivatives=True):
         batch = net.batch(chunk)
         weights = {k: state[k] for k in PARAMS}
-        trajectory = forward(weights, batch["x"], net.constants, batch["theta0"], derivatives=True)
+        trajectory = forward(weights, batch["x"], net.constants, batch["theta0"], derivatives=derivatives)
         state = readout_step(state, trajectory["s"][:, :-1], batch["y"], batch["mask"], net.config.readout_memory,
                              net.config.ridge)
         trajectory["o"] = trajectory["s"][:, :-1] @ state["O"].T
@@ -378,9 +378,10 @@ class ExactGradientExperiment(Experiment):
 
     def train(self, net, state, chunk):
         config = net.config
-        state, batch, trajectory = self._solve_readout(net, state, chunk)
-        if set(self.frozen(config)) >= set(TRAINED):
-            return state  # only the readout learns: no gradient to take
+        readout_only = set(self.frozen(config)) >= set(TRAINED)
+        state, batch, trajectory = self._solve_readout(net, state, chunk, derivatives=not readout_only)
+        if readout_only:
+            return state  # no gradient to take
         _, grads = gradient({k: state[k] for k in PARAMS}, batch["x"], batch["y"], batch["mask"], net.constants,
                             trajectory, **net.loss_terms)
         rate = config.learning_rate * (1 - 0.9 * float(state["n_updates"]) / config.iterations)
